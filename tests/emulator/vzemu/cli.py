@@ -1,0 +1,100 @@
+"""The common entry of every emulated tool: call log, injected faults, exit codes."""
+import json
+import os
+import sys
+import time
+
+from . import host as host_mod
+from . import paths
+from .errors import VzError
+
+
+class Output(object):
+    """Writes a tool's messages; kept in one place so ordering matches the real tools."""
+
+    def stdout(self, line):
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    def stderr(self, line):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    def raw_stdout(self, text):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _subsequence(needle, haystack):
+    position = 0
+    for item in needle:
+        try:
+            position = haystack.index(item, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
+def _take_fault(tool, argv):
+    """The first injected fault matching this call, its ``times`` counted down."""
+    path = paths.state_path("faults.json")
+    if not os.path.exists(path):
+        return None
+    with open(path, "r") as handle:
+        faults = json.load(handle)
+    for fault in faults:
+        if fault.get("tool", tool) != tool or not _subsequence(fault.get("match", []), argv):
+            continue
+        if fault.get("times") is not None:
+            if fault["times"] <= 0:
+                continue
+            fault["times"] -= 1
+            with open(path + ".tmp", "w") as handle:
+                json.dump(faults, handle)
+            os.rename(path + ".tmp", path)
+        return fault
+    return None
+
+
+def _fire(fault, out):
+    if fault.get("delay"):
+        time.sleep(float(fault["delay"]))
+    if fault.get("stdout"):
+        out.raw_stdout(fault["stdout"] if fault["stdout"].endswith("\n") else fault["stdout"] + "\n")
+    if fault.get("stderr"):
+        out.stderr(fault["stderr"].rstrip("\n"))
+    return int(fault.get("rc", 1))
+
+
+def _log_call(tool, argv, rc, started):
+    record = {"tool": tool, "argv": argv, "rc": rc, "pid": os.getpid(),
+              "start": started, "duration": round(time.time() - started, 6)}
+    try:
+        os.makedirs(paths.STATE_DIR, exist_ok=True)
+        # O_APPEND keeps concurrent writers' lines whole.
+        fd = os.open(paths.state_path("calls.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        with os.fdopen(fd, "a") as handle:
+            handle.write(json.dumps(record) + "\n")
+    except OSError:
+        pass
+
+
+def run(tool, handler, argv=None):
+    """Run ``handler(host, argv, out) -> rc`` as tool ``tool`` and exit with its code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    started = time.time()
+    out = Output()
+    rc = 0
+    try:
+        fault = _take_fault(tool, argv)
+        if fault is not None:
+            rc = _fire(fault, out)
+        else:
+            rc = handler(host_mod.load(), argv, out) or 0
+    except VzError as exc:
+        for line in exc.lines:
+            (out.stdout if exc.stream == "stdout" else out.stderr)(line)
+        rc = exc.rc
+    finally:
+        _log_call(tool, argv, rc, started)
+    sys.exit(rc)

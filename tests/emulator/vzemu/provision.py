@@ -1,0 +1,64 @@
+"""Lay out a fresh emulated OpenVZ host at the real paths.
+
+Called by the test fixtures inside a private mount namespace, after fresh
+directories have been mounted over /etc, /var and /vz.
+"""
+import json
+import os
+import shutil
+
+from . import paths
+from .host import LEGACY, VZ7
+
+DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+# What the real builds differ in.  ploop: legacy vzctl as in our transcripts
+# was built without ploop; OpenVZ 7 is ploop-only.
+FLAVOUR_DEFAULTS = {
+    LEGACY: {"ploop": False, "vswap": True},
+    VZ7: {"ploop": True, "vswap": True},
+}
+
+
+def provision_host(flavour, templates=None, cpus=2, **overrides):
+    """Write vz.conf, profile samples and the /vz tree for ``flavour``.
+
+    ``templates`` maps an OS template name to a tarball path; each is copied
+    to ``/vz/template/cache/NAME.<tar ext>``.  ``overrides`` may set ``ploop``
+    or ``vswap`` (the host's build and kernel capabilities).
+    """
+    if flavour not in FLAVOUR_DEFAULTS:
+        raise ValueError("unknown flavour %r" % flavour)
+    desc = dict(FLAVOUR_DEFAULTS[flavour], flavour=flavour, cpus=cpus)
+    desc.update(overrides)
+
+    source = os.path.join(DATA_DIR, flavour)
+    os.makedirs(paths.CONF_DIR, exist_ok=True)
+    os.makedirs(paths.NAMES_DIR, exist_ok=True)
+    shutil.copyfile(os.path.join(source, "vz.conf"), paths.VZ_CONF)
+    for entry in sorted(os.listdir(os.path.join(source, "conf"))):
+        shutil.copyfile(os.path.join(source, "conf", entry), os.path.join(paths.CONF_DIR, entry))
+    for sub in ("private", "root", "lock", "dump", "template/cache", "vztmp"):
+        os.makedirs(os.path.join(paths.VZ_ROOT_DIR, sub), exist_ok=True)
+    os.chmod(os.path.join(paths.VZ_ROOT_DIR, "private"), 0o700)
+    os.chmod(os.path.join(paths.VZ_ROOT_DIR, "root"), 0o700)
+    for name, tarball in sorted((templates or {}).items()):
+        shutil.copyfile(tarball, os.path.join(paths.VZ_ROOT_DIR, "template", "cache",
+                                              name + _tar_suffix(tarball)))
+    if flavour == VZ7:
+        with open("/etc/virtuozzo-release", "w") as handle:
+            handle.write("OpenVZ release 7.0.22 (1)\n")
+
+    os.makedirs(os.path.join(paths.STATE_DIR, "running"), exist_ok=True)
+    with open(paths.state_path("host.json"), "w") as handle:
+        json.dump(desc, handle, indent=1, sort_keys=True)
+    for leftover in ("calls.jsonl", "faults.json"):
+        if os.path.exists(paths.state_path(leftover)):
+            os.unlink(paths.state_path(leftover))
+
+
+def _tar_suffix(tarball):
+    for suffix in (".tar.gz", ".tar.bz2", ".tar.xz", ".tar"):
+        if tarball.endswith(suffix):
+            return suffix
+    raise ValueError("template %s is not a .tar[.gz|.bz2|.xz]" % tarball)
