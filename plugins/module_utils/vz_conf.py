@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openvz.vz contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""CTID.conf and vz.conf, read the way vzctl reads them, into the model.
+
+Reading never writes (libvirt's driver appends ``#UUID:`` lines while merely
+listing; this one does not), and a value it cannot parse is an error naming
+the key, never silently dropped.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+from ansible_collections.openvz.vz.plugins.module_utils import vz_units
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzConfigError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container, NETIF_KEYS
+
+VZ_CONF = "/etc/vz/vz.conf"
+CONF_DIR = "/etc/vz/conf"
+NAMES_DIR = "/etc/vz/names"
+
+UBC_DIVISORS = {
+    "KMEMSIZE": 1, "LOCKEDPAGES": vz_units.PAGE, "PRIVVMPAGES": vz_units.PAGE,
+    "SHMPAGES": vz_units.PAGE, "NUMPROC": 0, "PHYSPAGES": vz_units.PAGE,
+    "VMGUARPAGES": vz_units.PAGE, "OOMGUARPAGES": vz_units.PAGE, "NUMTCPSOCK": 0,
+    "NUMFLOCK": 0, "NUMPTY": 0, "NUMSIGINFO": 0, "TCPSNDBUF": 1, "TCPRCVBUF": 1,
+    "OTHERSOCKBUF": 1, "DGRAMRCVBUF": 1, "NUMOTHERSOCK": 0, "NUMFILE": 0,
+    "DCACHESIZE": 1, "NUMIPTENT": 0, "AVNUMPROC": 0, "SWAPPAGES": vz_units.PAGE,
+}
+_ACCUMULATING = ("IP_ADDRESS", "NAMESERVER", "SEARCHDOMAIN")
+
+
+class ConfFile(object):
+    """Raw values of one config file, plus the ``#UUID:`` comment libvirt keeps."""
+
+    def __init__(self, path, values, uuid=None):
+        self.path = path
+        self.values = values
+        self.uuid = uuid
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+
+def _strip_backslashes(line):
+    out = []
+    chars = iter(line)
+    for char in chars:
+        out.append(next(chars, "") if char == "\\" else char)
+    return "".join(out)
+
+
+def parse_conf_text(text, path):
+    values = {}
+    uuid = None
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped.startswith("#UUID:"):
+            uuid = uuid or stripped[len("#UUID:"):].strip()
+            continue
+        line = _strip_backslashes(raw).strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        if value.startswith('"'):
+            end = value.rfind('"')
+            if end == 0:
+                # vzctl skips such a line with a warning; so do we.
+                continue
+            value = value[1:end]
+        if key in values:
+            if key in _ACCUMULATING:
+                values[key] = (values[key] + " " + value).strip()
+            elif key in UBC_DIVISORS or key in ("DISKSPACE", "DISKINODES"):
+                values[key] = value
+            continue
+        values[key] = value
+    return ConfFile(path, values, uuid)
+
+
+def read_conf(path):
+    with open(path, "r") as handle:
+        return parse_conf_text(handle.read(), path)
+
+
+def read_globals():
+    return read_conf(VZ_CONF) if os.path.exists(VZ_CONF) else ConfFile(VZ_CONF, {})
+
+
+def ct_conf_path(ctid):
+    return os.path.join(CONF_DIR, "%s.conf" % ctid)
+
+
+def ctid_for_name(name):
+    """The CTID a container name maps to, from /etc/vz/names (no process spawned)."""
+    link = os.path.join(NAMES_DIR, name)
+    if not os.path.islink(link):
+        return None
+    target = os.path.basename(os.readlink(link))
+    return target[:-len(".conf")] if target.endswith(".conf") and target[:-5].isdigit() else None
+
+
+def expand_veid(template, ctid):
+    return template.replace("$VEID", ctid) if template else template
+
+
+def _words(value):
+    return value.split() if value else []
+
+
+def _pair(conf, key, divisor):
+    raw = conf.get(key)
+    if raw is None:
+        return None
+    try:
+        return vz_units.parse_conf_pair(raw, divisor)
+    except ValueError as exc:
+        raise VzConfigError(conf.path, key, raw, str(exc))
+
+
+def _int(conf, key):
+    raw = conf.get(key)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise VzConfigError(conf.path, key, raw, "not an integer")
+
+
+def _yesno(conf, key):
+    raw = conf.get(key)
+    if raw is None or raw == "":
+        return None
+    if raw not in ("yes", "no"):
+        raise VzConfigError(conf.path, key, raw, "expected yes or no")
+    return raw == "yes"
+
+
+def _switches(conf, key, normalise):
+    raw = conf.get(key)
+    if raw is None:
+        return None
+    result = {}
+    for token in raw.replace(",", " ").split():
+        item, sep, state = token.partition(":")
+        if not sep or state not in ("on", "off"):
+            raise VzConfigError(conf.path, key, raw, "expected name:on|off items")
+        result[normalise(item)] = state == "on"
+    return result
+
+
+def _netifs(conf):
+    raw = conf.get("NETIF")
+    if raw is None:
+        return None
+    netifs = []
+    for entry in raw.split(";"):
+        if not entry.strip():
+            continue
+        fields = {}
+        for part in entry.split(","):
+            key, sep, value = part.partition("=")
+            if not sep:
+                raise VzConfigError(conf.path, "NETIF", raw, "expected key=value items")
+            fields[key] = value
+        if "ifname" not in fields:
+            raise VzConfigError(conf.path, "NETIF", raw, "an entry has no ifname")
+        netifs.append({key: fields.get(key) for key in NETIF_KEYS})
+    return netifs
+
+
+def _limit_bytes(pair, unit):
+    if pair is None or pair[1] >= vz_units.LONG_MAX:
+        return None
+    return pair[1] * unit
+
+
+def container_from_conf(ctid, conf, globals_):
+    """The model of CT ``ctid`` from its config, with vz.conf supplying defaults."""
+    def setting(key, default=None):
+        value = conf.get(key)
+        return value if value is not None else globals_.get(key, default)
+
+    physpages = _pair(conf, "PHYSPAGES", vz_units.PAGE)
+    swappages = _pair(conf, "SWAPPAGES", vz_units.PAGE)
+    diskspace = _pair(conf, "DISKSPACE", 1024)
+    ubc = {}
+    for key, divisor in UBC_DIVISORS.items():
+        if key in ("PHYSPAGES", "SWAPPAGES"):
+            continue  # they are memory and swap
+        pair = _pair(conf, key, divisor)
+        if pair is not None:
+            ubc[key.lower()] = list(pair)
+    return Container(
+        ctid=ctid,
+        name=conf.get("NAME") or None,
+        uuid=conf.uuid,
+        description=conf.get("DESCRIPTION"),
+        ostemplate=conf.get("OSTEMPLATE"),
+        profile=conf.get("ORIGIN_SAMPLE"),
+        layout=(setting("VE_LAYOUT") or "simfs").split(":")[0],
+        private=setting("VE_PRIVATE"),
+        root=setting("VE_ROOT"),
+        hostname=conf.get("HOSTNAME"),
+        ip_addresses=_words(conf.get("IP_ADDRESS")),
+        netifs=_netifs(conf) or [],
+        nameservers=_words(conf.get("NAMESERVER")) if conf.get("NAMESERVER") is not None else None,
+        searchdomains=_words(conf.get("SEARCHDOMAIN")) if conf.get("SEARCHDOMAIN") is not None else None,
+        onboot=_yesno(conf, "ONBOOT"),
+        memory=_limit_bytes(physpages, vz_units.PAGE),
+        swap=_limit_bytes(swappages, vz_units.PAGE),
+        cpus=_int(conf, "CPUS"),
+        cpulimit=_int(conf, "CPULIMIT"),
+        cpuunits=_int(conf, "CPUUNITS"),
+        diskspace=(diskspace[0] * 1024, diskspace[1] * 1024) if diskspace else None,
+        diskinodes=_pair(conf, "DISKINODES", 1),
+        features=_switches(conf, "FEATURES", lambda item: item.lower()),
+        capabilities=_switches(conf, "CAPABILITY", lambda item: item.upper()),
+        devnodes=_words(conf.get("DEVNODES")) if conf.get("DEVNODES") is not None else None,
+        stop_timeout=_int(conf, "STOP_TIMEOUT"),
+        ubc=ubc or None,
+    )
