@@ -1,0 +1,95 @@
+# Developer and CI entry points. `make test` runs every check; `make demo`
+# runs playbooks/demo.yml against an emulated OpenVZ host.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(CURDIR)/$(VENV)/bin/python
+VBIN := $(CURDIR)/$(VENV)/bin
+VENV_STAMP := $(VENV)/.installed-requirements-dev
+
+APT_PACKAGES := busybox-static libxml2-utils libvirt-clients util-linux
+
+# ansible-test 2.19 bootstraps pip 24.2 from a download this machine cannot
+# reach; it uses a script cached under this name instead (see
+# tests/harness/get_pip_standin.py).
+GET_PIP_CACHE := $(HOME)/.ansible/test/cache/get_pip_24_2.py
+# ansible-test refuses a symlinked collection path, so sanity runs in a copy;
+# outside the work tree, or ansible-test lists files through this repo's git
+# and finds none. One copy per checkout, kept so its venv is reused.
+SANITY_ROOT := /tmp/openvz-vz-sanity-$(shell printf '%s' '$(CURDIR)' | md5sum | cut -c1-8)
+SANITY_COPY := $(SANITY_ROOT)/ansible_collections/openvz/vz
+
+PYTEST_ARGS ?= -n 2
+VERMIN_DIRS := plugins/modules plugins/module_utils
+LINT_DIRS := playbooks roles
+
+export ANSIBLE_NOCOLOR := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: venv apt-deps test pytest unit sanity vermin lint demo clean
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements-dev.txt
+	@if [ ! -x $(VPY) ]; then $(PYTHON) -m venv $(VENV); fi
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+apt-deps:
+	@missing=(); \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$$pkg"); \
+	done; \
+	if (( $${#missing[@]} )); then \
+	  echo "apt-deps: installing $${missing[*]}"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq; \
+	  apt-get install -y -qq --no-install-recommends "$${missing[@]}" </dev/null; \
+	fi
+
+# Runs every check even when an earlier one fails, then reports failure.
+# pytest runs last so its summary is the closing line of the output.
+test: venv apt-deps
+	@status=0; \
+	$(MAKE) --no-print-directory sanity || status=1; \
+	$(MAKE) --no-print-directory vermin || status=1; \
+	$(MAKE) --no-print-directory lint || status=1; \
+	$(MAKE) --no-print-directory pytest || status=1; \
+	if (( status )); then echo "make test: FAILED (see above)"; fi; \
+	exit $$status
+
+pytest: venv apt-deps
+	$(VBIN)/pytest $(PYTEST_ARGS)
+
+unit: venv apt-deps
+	$(VBIN)/pytest $(PYTEST_ARGS) tests/unit
+
+sanity: venv
+	install -D -m 0644 tests/harness/get_pip_standin.py $(GET_PIP_CACHE)
+	cd tests && $(VPY) -m harness.collection_copy $(SANITY_COPY)
+	cd $(SANITY_COPY) && $(VBIN)/ansible-test sanity --venv --python 3.11 --color no
+
+# vermin exits non-zero when given no Python files, so skip empty dirs.
+vermin: venv
+	@files=$$(find $(VERMIN_DIRS) -name '*.py' -type f | sort); \
+	if [ -z "$$files" ]; then echo "vermin: no Python files in $(VERMIN_DIRS)"; exit 0; fi; \
+	$(VBIN)/vermin -t=3.6- --violations --eval-annotations --no-tips $$files
+
+lint: venv
+	@dirs=(); \
+	for d in $(LINT_DIRS); do \
+	  if find "$$d" -name '*.yml' -o -name '*.yaml' | grep -q .; then dirs+=("$$d"); fi; \
+	done; \
+	if (( ! $${#dirs[@]} )); then echo "ansible-lint: no YAML in $(LINT_DIRS)"; exit 0; fi; \
+	PATH="$(VBIN):$$PATH" $(VBIN)/ansible-lint --offline --profile production "$${dirs[@]}"
+
+demo: venv apt-deps
+	cd tests && $(VPY) -m harness.demo_host
+
+clean:
+	rm -rf $(VENV) .cache collections tests/output .pytest_cache

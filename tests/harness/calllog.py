@@ -1,0 +1,33 @@
+"""Reading the emulator's call log (/var/lib/vzemu/calls.jsonl)."""
+
+import json
+from pathlib import Path
+
+# vzctl commands that never change a container; everything else counts as a
+# change when asserting that a run was idempotent.
+READ_ONLY_VZCTL_COMMANDS = frozenset(
+    ("status", "exec", "exec2", "snapshot-list", "--version", "--help"))
+# Flags vzctl takes before its command.
+VZCTL_GLOBAL_FLAGS = frozenset(("--quiet", "--verbose"))
+
+
+def read_calls(path):
+    """Every logged call, oldest first; [] when nothing ran yet."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def vzctl_command(argv):
+    """The command word of a vzctl argv (`set` in `--quiet set 101 ...`)."""
+    for arg in argv:
+        if arg not in VZCTL_GLOBAL_FLAGS:
+            return arg
+    return None
+
+
+def is_mutating(call):
+    return (call.get("tool") == "vzctl"
+            and vzctl_command(call.get("argv", [])) not in READ_ONLY_VZCTL_COMMANDS)

@@ -1,0 +1,107 @@
+"""One emulated OpenVZ host: its mounts, its provisioning, and a test's view of it."""
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from harness import calllog, faults, namespace, snapshot
+from harness.paths import EMULATOR_BIN, EMULATOR_DIR
+
+FLAVOURS = ("legacy", "vz7")
+STATE_DIR = Path("/var/lib/vzemu")
+CONF_DIR = Path("/etc/vz/conf")
+SNAPSHOT_ROOTS = ("/etc/vz", "/vz/private", "/vz/root")
+
+# Mounts are process-wide: two hosts at once would shadow each other.
+_active_host = None
+
+
+def emulator_environ(base=None):
+    """`base` (default os.environ) with the emulator's tools first on PATH."""
+    env = dict(os.environ if base is None else base)
+    env["PATH"] = os.pathsep.join([str(EMULATOR_BIN), env.get("PATH", os.defpath)])
+    # The emulator's own unit tests redirect state with it; a host must not.
+    env.pop("VZEMU_STATE_DIR", None)
+    return env
+
+
+def default_provision(flavour, templates=None, cpus=2):
+    if str(EMULATOR_DIR) not in sys.path:
+        sys.path.insert(0, str(EMULATOR_DIR))
+    from vzemu.provision import provision_host  # pylint: disable=import-outside-toplevel
+    provision_host(flavour=flavour, templates=templates, cpus=cpus)
+
+
+class OpenVZHost:
+    """What a test sees of an emulated host (valid only while it is mounted)."""
+
+    def __init__(self, flavour, env):
+        self.flavour = flavour
+        self.env = env
+
+    def run(self, argv, input=None, timeout=300):  # pylint: disable=redefined-builtin
+        """Run a tool (argv list, never a shell string) with the emulator on PATH."""
+        if isinstance(argv, (str, bytes)):
+            raise TypeError("argv must be a list, not a shell string")
+        return subprocess.run([str(arg) for arg in argv], input=input, env=self.env,
+                              capture_output=True, text=True, timeout=timeout, check=False)
+
+    @staticmethod
+    def conf_path(ctid):
+        return CONF_DIR / ("%s.conf" % ctid)
+
+    def conf_text(self, ctid):
+        """The CT's config as vzctl wrote it (vz7's symlink is followed)."""
+        return self.conf_path(ctid).read_text(encoding="utf-8")
+
+    @staticmethod
+    def calls():
+        return calllog.read_calls(STATE_DIR / "calls.jsonl")
+
+    @staticmethod
+    def clear_calls():
+        with contextlib.suppress(FileNotFoundError):
+            (STATE_DIR / "calls.jsonl").unlink()
+
+    def mutating_calls(self):
+        """vzctl calls that may change something (not status/exec/...; no vzlist)."""
+        return [call for call in self.calls() if calllog.is_mutating(call)]
+
+    @staticmethod
+    def inject_fault(tool, match, rc, stderr="", stdout="", times=None, delay=0):
+        """Make the next calls of `tool` whose argv contains `match` (in order) fail."""
+        return faults.add_fault(STATE_DIR / "faults.json", tool, match, rc,
+                                stderr=stderr, stdout=stdout, times=times, delay=delay)
+
+    @staticmethod
+    def snapshot_files():
+        """path -> bytes / symlink target / None (dir) under /etc/vz, /vz/private, /vz/root."""
+        result = {}
+        for root in SNAPSHOT_ROOTS:
+            result.update(snapshot.snapshot_tree(root))
+        return result
+
+
+@contextlib.contextmanager
+def emulated_host(flavour, workdir, templates=None, cpus=2, provision=None, base_env=None):
+    """Mount a fresh host backed by `workdir`, provision it, yield an OpenVZHost.
+
+    Enters this process's private mount namespace first (once). `provision`
+    defaults to vzemu.provision.provision_host.
+    """
+    global _active_host  # pylint: disable=global-statement
+    if flavour not in FLAVOURS:
+        raise ValueError("unknown flavour %r; known: %s" % (flavour, ", ".join(FLAVOURS)))
+    if _active_host is not None:
+        raise RuntimeError("an emulated host is already mounted in this process")
+    namespace.enter_private_mount_namespace()
+    provision = provision or default_provision
+    _active_host = flavour
+    try:
+        with namespace.HostMounts(workdir):
+            provision(flavour=flavour, templates=dict(templates or {}), cpus=cpus)
+            yield OpenVZHost(flavour, emulator_environ(base_env))
+    finally:
+        _active_host = None

@@ -1,0 +1,12 @@
+"""Where the repository's parts are, independent of the working directory."""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EMULATOR_DIR = REPO_ROOT / "tests" / "emulator"
+EMULATOR_BIN = EMULATOR_DIR / "bin"
+HARNESS_DIR = REPO_ROOT / "tests" / "harness"
+CALLBACK_DIR = HARNESS_DIR / "callback_plugins"
+# Gitignored; survives between runs so expensive artefacts are built once.
+CACHE_DIR = REPO_ROOT / ".cache"
+VENV_BIN = REPO_ROOT / ".venv" / "bin"
