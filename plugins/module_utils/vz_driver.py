@@ -1,0 +1,137 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openvz.vz contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reads a container's state, plans, and runs the plan: what modules call."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_plan, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import (
+    VzInputError, VzStateError, VzToolError)
+from ansible_collections.openvz.vz.plugins.module_utils.vz_model import (
+    ABSENT, MOUNTED, RUNNING, STOPPED, SUSPENDED)
+
+
+def parse_status(output):
+    """``CTID 101 exist mounted running`` (``VEID`` on OpenVZ 7) -> run state."""
+    words = output.split()
+    if len(words) < 5 or words[0] not in ("CTID", "VEID"):
+        raise VzStateError("unexpected vzctl status output: %r" % output)
+    if words[2] == "deleted":
+        return ABSENT
+    if words[4] == "running":
+        return RUNNING
+    if "suspended" in words[5:]:
+        return SUSPENDED
+    if words[3] == "mounted":
+        return MOUNTED
+    return STOPPED
+
+
+class Driver(object):
+    def __init__(self, runner, check_mode=False):
+        self.runner = runner
+        self.check_mode = check_mode
+        self._globals = None
+
+    @property
+    def globals(self):
+        if self._globals is None:
+            self._globals = vz_conf.read_globals()
+        return self._globals
+
+    # ------------------------------------------------------------------ reading
+
+    def resolve_ctid(self, ctid, name):
+        if name is not None:
+            named = vz_conf.ctid_for_name(name)
+            if ctid is not None and named is not None and named != ctid:
+                raise VzInputError("name", "%r already belongs to container %s, not %s" % (name, named, ctid))
+            return ctid or named
+        return ctid
+
+    def read(self, ctid, with_status=True):
+        """The container as the host has it, or None. One process at most (status)."""
+        path = vz_conf.ct_conf_path(ctid)
+        if not os.path.exists(path):
+            return None
+        current = vz_conf.container_from_conf(ctid, vz_conf.read_conf(path), self.globals)
+        if with_status:
+            _rc, out, _err = self.runner.run(["vzctl", "status", ctid])
+            current.status = parse_status(out)
+            if current.status == ABSENT:
+                return None
+        return current
+
+    def predict_created(self, ctid, desired):
+        """The model ``vzctl create`` leaves: the profile sample plus the create options."""
+        profile = desired.profile or self.globals.get("CONFIGFILE")
+        sample = os.path.join(vz_conf.CONF_DIR, "ve-%s.conf-sample" % profile) if profile else None
+        if sample and os.path.exists(sample):
+            conf = vz_conf.read_conf(sample)
+        else:
+            conf = vz_conf.ConfFile(sample or "", {})
+        values = dict(conf.values)
+        layout = desired.layout or self.globals.get("VE_LAYOUT")
+        values.update({
+            "OSTEMPLATE": desired.ostemplate or self.globals.get("DEF_OSTEMPLATE"),
+            "ORIGIN_SAMPLE": profile,
+            "VE_PRIVATE": desired.private or self.globals.get("VE_PRIVATE"),
+            "VE_ROOT": desired.root or self.globals.get("VE_ROOT"),
+        })
+        if layout:
+            values["VE_LAYOUT"] = layout
+        if desired.diskspace is not None:
+            values["DISKSPACE"] = "%d:%d" % (desired.diskspace[0] // 1024, desired.diskspace[1] // 1024)
+        predicted = vz_conf.container_from_conf(
+            ctid, vz_conf.ConfFile(conf.path, {k: v for k, v in values.items() if v is not None}),
+            self.globals)
+        predicted.status = STOPPED
+        return predicted
+
+    # ------------------------------------------------------------------ converging
+
+    def converge(self, desired, state, force=False, password=None, update_password="on_create"):
+        ctid = self.resolve_ctid(desired.ctid, desired.name)
+        if ctid is None:
+            raise VzInputError("ctid", "container %r does not exist; give ctid to create it"
+                               % desired.name if desired.name else "ctid or name is required")
+        desired.ctid = ctid
+        current = self.read(ctid)
+        if state == "absent":
+            plan = vz_plan.plan_absent(current, force)
+            final = None
+        else:
+            if current is not None and update_password == "on_create":
+                password = None
+            predicted = self.predict_created(ctid, desired) if current is None else None
+            plan = vz_plan.plan_present(current, desired, predicted, state, force, password)
+            final = (current or predicted).merged(desired)
+            final.status = plan.final_status
+        result = {
+            "changed": plan.changed,
+            "commands": [step.argv for step in plan.steps],
+            "warnings": plan.warnings,
+        }
+        before_xml = vz_xml.to_xml(current) if current is not None else ""
+        executed = []
+        if not self.check_mode:
+            for step in plan.steps:
+                try:
+                    self.runner.run(step.argv, stdin=step.stdin)
+                except VzToolError as exc:
+                    exc.executed = executed
+                    raise
+                executed.append(step.argv)
+            if final is not None and plan.changed:
+                final = self.read(ctid, with_status=False)
+                final.status = plan.final_status
+        after_xml = vz_xml.to_xml(final) if final is not None else ""
+        result["xml"] = after_xml
+        result["container"] = final.to_dict() if final is not None else {"ctid": ctid, "status": ABSENT}
+        result["diff"] = {"before": before_xml, "after": after_xml,
+                          "before_header": "container %s" % ctid, "after_header": "container %s" % ctid}
+        return result

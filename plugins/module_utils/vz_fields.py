@@ -1,0 +1,231 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openvz.vz contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Per-setting comparison and the ``vzctl set`` options that close a difference.
+
+Each setting is declared once here: how the host's value and the wanted value
+compare, and which options change one into the other.  The planner only walks
+this table.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.openvz.vz.plugins.module_utils import vz_units
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_model import NETIF_KEYS
+
+
+def _equal(current, desired):
+    return current == desired
+
+
+def _ip_key(address):
+    ip, _sep, prefix = address.partition("/")
+    try:
+        ip = str(ipaddress.ip_address(ip))
+    except ValueError:
+        pass
+    return ip + ("/" + prefix if prefix else "")
+
+
+def _same_ips(current, desired):
+    return sorted(_ip_key(a) for a in current or []) == sorted(_ip_key(a) for a in desired)
+
+
+def _same_pages(current, desired):
+    if current is None:
+        return False
+    return current // vz_units.PAGE == desired // vz_units.PAGE
+
+
+def _same_kib_pair(current, desired):
+    if current is None:
+        return False
+    return (current[0] // 1024, current[1] // 1024) == (desired[0] // 1024, desired[1] // 1024)
+
+
+def _subset(current, desired):
+    current = current or {}
+    return all(current.get(key) == value for key, value in desired.items())
+
+
+def _same_netifs(current, desired):
+    by_name = {netif["ifname"]: netif for netif in current or []}
+    if sorted(by_name) != sorted(netif["ifname"] for netif in desired):
+        return False
+    for netif in desired:
+        have = by_name[netif["ifname"]]
+        for key in NETIF_KEYS:
+            if netif.get(key) is not None and (have.get(key) or "").upper() != netif[key].upper():
+                return False
+    return True
+
+
+def _same_ubc(current, desired):
+    current = current or {}
+    return all(current.get(key) == list(value) for key, value in desired.items())
+
+
+# ------------------------------------------------------------------ options
+
+def _opt(flag):
+    return lambda current, desired: [flag, str(desired)]
+
+
+def _yesno(flag):
+    return lambda current, desired: [flag, "yes" if desired else "no"]
+
+
+def _size(flag):
+    return lambda current, desired: [flag, vz_units.format_size(desired)]
+
+
+def _ip_args(current, desired):
+    current = current or []
+    wanted = set(_ip_key(a) for a in desired)
+    have = set(_ip_key(a) for a in current)
+    args = []
+    removed = [a for a in current if _ip_key(a) not in wanted]
+    if removed and not desired:
+        return ["--ipdel", "all"]
+    for address in removed:
+        # a re-added address with another prefix replaces the old one in place
+        if address.partition("/")[0] not in [w.partition("/")[0] for w in wanted]:
+            args += ["--ipdel", address]
+    for address in desired:
+        if _ip_key(address) not in have:
+            args += ["--ipadd", address]
+    return args
+
+
+def _list_args(flag, param):
+    def build(current, desired):
+        if not desired:
+            raise VzInputError(param, "vzctl cannot empty this list; give the wanted entries "
+                                      "(or 'inherit' to use the host's)")
+        args = []
+        for item in desired:
+            args += [flag, item]
+        return args
+    return build
+
+
+def _disk_pair(flag):
+    return lambda current, desired: [flag, "%s:%s" % (vz_units.format_size(desired[0]),
+                                                       vz_units.format_size(desired[1]))]
+
+
+def _inode_pair(current, desired):
+    return ["--diskinodes", "%d:%d" % desired]
+
+
+def _switch_args(flag):
+    def build(current, desired):
+        current = current or {}
+        changed = ["%s:%s" % (key.lower(), "on" if value else "off")
+                   for key, value in sorted(desired.items()) if current.get(key) != value]
+        return [flag, ",".join(changed)]
+    return build
+
+
+def _devnode_args(current, desired):
+    args = []
+    wanted_devices = [node.rsplit(":", 1)[0] for node in desired]
+    for node in current or []:
+        if node.rsplit(":", 1)[0] not in wanted_devices:
+            args += ["--devnodes", node.rsplit(":", 1)[0] + ":none"]
+    for node in desired:
+        if node not in (current or []):
+            args += ["--devnodes", node]
+    return args
+
+
+def _ubc_args(current, desired):
+    current = current or {}
+    args = []
+    for key in sorted(desired):
+        if current.get(key) != list(desired[key]):
+            barrier, limit = desired[key]
+            args += ["--" + key, "%s:%s" % (_ubc_text(barrier), _ubc_text(limit))]
+    return args
+
+
+def _ubc_text(value):
+    return "unlimited" if value >= vz_units.LONG_MAX else str(value)
+
+
+def netif_add_arg(netif):
+    """``--netif_add`` takes ifname,mac,host_ifname,host_mac,bridge; blanks are generated."""
+    fields = [netif.get("ifname") or "", netif.get("mac") or "", netif.get("host_ifname") or "",
+              netif.get("host_mac") or "", netif.get("bridge") or ""]
+    while fields and not fields[-1]:
+        fields.pop()
+    return ",".join(fields)
+
+
+def netif_changes(current, desired):
+    """(args for the main set call, [args of one call per modified interface])."""
+    by_name = {netif["ifname"]: netif for netif in current or []}
+    wanted = [netif["ifname"] for netif in desired]
+    main = []
+    per_interface = []
+    removed = [name for name in by_name if name not in wanted]
+    if removed and not desired:
+        main += ["--netif_del", "all"]
+    else:
+        for name in removed:
+            main += ["--netif_del", name]
+    for netif in desired:
+        have = by_name.get(netif["ifname"])
+        if have is None:
+            main += ["--netif_add", netif_add_arg(netif)]
+            continue
+        # vzctl allows one --ifname per call.
+        changes = []
+        for key, flag in (("mac", "--mac"), ("host_ifname", "--host_ifname"),
+                          ("host_mac", "--host_mac"), ("bridge", "--bridge")):
+            if netif.get(key) is not None and (have.get(key) or "").upper() != netif[key].upper():
+                changes += [flag, netif[key]]
+        if changes:
+            per_interface.append(["--ifname", netif["ifname"]] + changes)
+    return main, per_interface
+
+
+class Field(object):
+    def __init__(self, name, same, args, restart=False):
+        self.name = name
+        self.same = same
+        self.args = args
+        # vzctl saves these on a running CT but applies them only at the next start.
+        self.restart = restart
+
+
+# Order = order of options in the generated ``vzctl set`` call.
+SET_FIELDS = (
+    Field("name", _equal, _opt("--name")),
+    Field("description", _equal, _opt("--description")),
+    Field("hostname", _equal, _opt("--hostname")),
+    Field("ip_addresses", _same_ips, _ip_args),
+    Field("nameservers", _equal, _list_args("--nameserver", "nameservers")),
+    Field("searchdomains", _equal, _list_args("--searchdomain", "searchdomains")),
+    Field("onboot", _equal, _yesno("--onboot")),
+    Field("memory", _same_pages, _size("--ram")),
+    Field("swap", _same_pages, _size("--swap")),
+    Field("cpus", _equal, _opt("--cpus")),
+    Field("cpulimit", _equal, _opt("--cpulimit")),
+    Field("cpuunits", _equal, _opt("--cpuunits")),
+    Field("diskspace", _same_kib_pair, _disk_pair("--diskspace")),
+    Field("diskinodes", _equal, _inode_pair),
+    Field("features", _subset, _switch_args("--features"), restart=True),
+    Field("capabilities", _subset, _switch_args("--capability"), restart=True),
+    Field("devnodes", lambda c, d: sorted(c or []) == sorted(d), _devnode_args),
+    Field("stop_timeout", _equal, _opt("--stop-timeout")),
+    Field("ubc", _same_ubc, _ubc_args),
+)
+
+NETIFS = Field("netifs", _same_netifs, None)
+
+SET_FIELDS_BY_NAME = dict((field.name, field) for field in SET_FIELDS)
