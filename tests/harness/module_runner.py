@@ -35,6 +35,8 @@ class ModuleRunner:
         if self.manager is not None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
+                # Each call re-initialises ansible's plugin loader, which warns.
+                warnings.filterwarnings("ignore", "AnsibleCollectionFinder has already been configured")
                 contacted = getattr(self.manager["localhost"], module)(**args)
             return dict(contacted["localhost"])
         result = self.ansible_env.run_adhoc(module, args)

@@ -27,6 +27,9 @@ _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 
 # The pid that last unshared: a forked child must not skip its own unshare.
 _private_pid = None
+# The namespace this process came from, kept open so a test can look at the
+# machine from outside its own mounts (nsenter --mount=/proc/self/fd/N).
+_outer_ns_fd = None
 
 
 def _check(ret, what):
@@ -52,17 +55,31 @@ def enter_private_mount_namespace():
     Propagation is made private so nothing mounted afterwards leaks back to
     the machine, and nothing mounted elsewhere leaks in.
     """
-    global _private_pid  # pylint: disable=global-statement
+    global _private_pid, _outer_ns_fd  # pylint: disable=global-statement
     if _private_pid == os.getpid():
         return
-    _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
-    _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None),
-           "mount --make-rprivate /")
-    _private_pid = os.getpid()
+    outer = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+        _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None),
+               "mount --make-rprivate /")
+    except OSError:
+        os.close(outer)
+        raise
+    if _outer_ns_fd is not None:
+        os.close(_outer_ns_fd)
+    _outer_ns_fd, _private_pid = outer, os.getpid()
 
 
 def in_private_mount_namespace():
     return _private_pid == os.getpid()
+
+
+def outer_namespace_fd():
+    """An fd of the mount namespace this process had before unsharing."""
+    if not in_private_mount_namespace():
+        raise RuntimeError("this process has not unshared its mount namespace")
+    return _outer_ns_fd
 
 
 def mount_overlay(target, upper, work):

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 BUSYBOX = Path("/bin/busybox")
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 # Fixed so identical input gives byte-identical tarballs.
 MTIME = 1700000000
 
@@ -105,8 +105,8 @@ def write_tarball(path, compression, busybox=BUSYBOX):
 
 def _compressor(raw, compression):
     if compression == "gz":
-        # gzip stores a timestamp of its own; fix it for reproducibility.
-        return gzip.GzipFile(fileobj=raw, mode="wb", mtime=MTIME)
+        # gzip stores a name and a timestamp of its own; blank both for reproducibility.
+        return gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=MTIME)
     if compression == "xz":
         return lzma.LZMAFile(raw, mode="wb", format=lzma.FORMAT_XZ)
     raise ValueError("unsupported compression %r" % compression)
