@@ -86,10 +86,11 @@ lint: venv
 	  if find "$$d" -name '*.yml' -o -name '*.yaml' | grep -q .; then dirs+=("$$d"); fi; \
 	done; \
 	if (( ! $${#dirs[@]} )); then echo "ansible-lint: no YAML in $(LINT_DIRS)"; exit 0; fi; \
-	PATH="$(VBIN):$$PATH" $(VBIN)/ansible-lint --offline --profile production "$${dirs[@]}"
+	NO_COLOR=1 PATH="$(VBIN):$$PATH" $(VBIN)/ansible-lint --offline --profile production "$${dirs[@]}"
 
+DEMO_FLAVOUR ?= legacy
 demo: venv apt-deps
-	cd tests && $(VPY) -m harness.demo_host
+	cd tests && $(VPY) -m harness.demo_host --flavour $(DEMO_FLAVOUR)
 
 clean:
 	rm -rf $(VENV) .cache collections tests/output .pytest_cache

@@ -39,6 +39,10 @@ class AnsibleResult:
     def failed_tasks(self):
         return [t for t in self.tasks if t["failed"]]
 
+    def __repr__(self):
+        return "<AnsibleResult rc=%s tasks=%d failed=%d>" % (
+            self.rc, len(self.tasks), len(self.failed_tasks))
+
     def __str__(self):
         return "$ %s\nrc=%s\n--- stdout\n%s\n--- stderr\n%s" % (
             " ".join(self.argv), self.rc, self.stdout, self.stderr)
@@ -84,8 +88,8 @@ class AnsibleEnv:
             encoding="utf-8")
         self._counter = itertools.count(1)
 
-    def environ(self, results_file):
-        env = dict(os.environ)
+    def environ(self, results_file, base=None):
+        env = dict(os.environ if base is None else base)
         env.update({
             "ANSIBLE_COLLECTIONS_PATH": str(self.collections_path),
             "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACK_DIR),
