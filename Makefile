@@ -56,11 +56,12 @@ apt-deps:
 # pytest runs last so its summary is the closing line of the output.
 test: venv apt-deps
 	@status=0; \
-	$(MAKE) --no-print-directory sanity || status=1; \
-	$(MAKE) --no-print-directory vermin || status=1; \
-	$(MAKE) --no-print-directory lint || status=1; \
-	$(MAKE) --no-print-directory pytest || status=1; \
-	if (( status )); then echo "make test: FAILED (see above)"; fi; \
+	for step in sanity vermin lint; do \
+	  start=$$SECONDS; \
+	  $(MAKE) --no-print-directory $$step || { status=1; echo "make test: $$step FAILED"; }; \
+	  echo "make test: $$step took $$((SECONDS - start))s"; \
+	done; \
+	$(MAKE) --no-print-directory pytest || { status=1; echo "make test: pytest FAILED"; }; \
 	exit $$status
 
 pytest: venv apt-deps

@@ -13,7 +13,7 @@ def vzctl_argvs(calls, command):
 
 def test_demo_creates_configures_and_is_rerun_safe(openvz_host, run_playbook):
     first = run_playbook(DEMO)
-    assert first.rc == 0, first
+    assert first.rc == 0, str(first)
     assert first.stats["localhost"]["failures"] == 0
 
     web = openvz_host.conf_text(101)
@@ -40,7 +40,7 @@ def test_demo_creates_configures_and_is_rerun_safe(openvz_host, run_playbook):
     before = openvz_host.snapshot_files()
     openvz_host.clear_calls()
     second = run_playbook(DEMO)
-    assert second.rc == 0, second
+    assert second.rc == 0, str(second)
     assert not second.changed_tasks, [t["name"] for t in second.changed_tasks]
     assert not openvz_host.mutating_calls()
     assert openvz_host.snapshot_files() == before

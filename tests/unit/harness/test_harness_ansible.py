@@ -41,7 +41,7 @@ FAILING = """
 
 def test_playbook_results_per_task(run_playbook):
     result = run_playbook(PLAYBOOK, extra_vars={"who": "harness"})
-    assert result.rc == 0, result
+    assert result.rc == 0, str(result)
     assert result.task("Say hello")["result"]["msg"] == "hello harness"
     assert result.task("Run a command")["changed"]
     assert result.task("Run a command")["result"]["stdout"] == "ran"
@@ -65,14 +65,14 @@ def test_failed_playbook(run_playbook):
 
 def test_check_mode_reaches_modules(run_playbook):
     result = run_playbook(PLAYBOOK, check=True)
-    assert result.rc == 0, result
+    assert result.rc == 0, str(result)
     # command skips in check mode unless it declares check support.
     assert result.task("Run a command")["skipped"]
 
 
 def test_adhoc(run_adhoc):
     result = run_adhoc("ansible.builtin.command", {"argv": ["echo", "adhoc"]})
-    assert result.rc == 0, result
+    assert result.rc == 0, str(result)
     assert result.tasks[-1]["result"]["stdout"] == "adhoc"
     assert result.tasks[-1]["changed"]
 
@@ -93,7 +93,7 @@ def test_the_collection_is_on_the_path(ansible_env):
 @pytest.mark.flavour("legacy")
 def test_modules_see_the_emulator_on_path(openvz_host, run_adhoc):
     result = run_adhoc("ansible.builtin.command", {"argv": ["sh", "-c", "echo $PATH"]})
-    assert result.rc == 0, result
+    assert result.rc == 0, str(result)
     assert result.tasks[-1]["result"]["stdout"].startswith(openvz_host.env["PATH"].split(":")[0])
 
 
