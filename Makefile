@@ -5,7 +5,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := test
 
-PYTHON ?= python3
+# pyenv's Python (3.11 here); CI's PATH may lack pyenv's shims.
+PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/shims/python3) python3)
 VENV := .venv
 VPY := $(CURDIR)/$(VENV)/bin/python
 VBIN := $(CURDIR)/$(VENV)/bin

@@ -72,12 +72,20 @@ def enter_private_mount_namespace():
 
 
 def in_private_mount_namespace():
-    return _private_pid == os.getpid()
+    """True only if this thread's namespace is not the one we started in.
+
+    unshare() moves only the calling thread; a thread other than the one
+    that unshared would otherwise mount over the machine's own /etc.
+    """
+    if _private_pid != os.getpid():
+        return False
+    outer = os.readlink("/proc/self/fd/%d" % _outer_ns_fd)
+    return os.readlink("/proc/thread-self/ns/mnt") != outer
 
 
 def outer_namespace_fd():
     """An fd of the mount namespace this process had before unsharing."""
-    if not in_private_mount_namespace():
+    if _private_pid != os.getpid():
         raise RuntimeError("this process has not unshared its mount namespace")
     return _outer_ns_fd
 
