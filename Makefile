@@ -95,4 +95,4 @@ demo: venv apt-deps
 	cd tests && $(VPY) -m harness.demo_host --flavour $(DEMO_FLAVOUR)
 
 clean:
-	rm -rf $(VENV) .cache collections tests/output .pytest_cache
+	rm -rf $(VENV) .cache collections tests/output .pytest_cache $(SANITY_ROOT)
