@@ -1,0 +1,439 @@
+"""Pieces both vzlist flavours share: output, getopt, fnmatch, qsort, C parsing.
+
+Everything works on bytes: the real tools format with printf, so widths and
+truncation count bytes, and config values are passed through undecoded.
+"""
+import os
+import re
+import struct
+import sys
+
+LONG_MAX = 9223372036854775807
+LONG_MIN = -LONG_MAX - 1
+ULLONG_MAX = 18446744073709551615
+INT_MAX = 2147483647
+INT_MIN = -INT_MAX - 1
+
+C_SPACE = b" \t\n\v\f\r"
+PROG = "vzlist"
+
+
+def b(text):
+    """str -> bytes the way the emulator stores odd bytes (surrogateescape)."""
+    if isinstance(text, bytes):
+        return text
+    return text.encode("utf-8", "surrogateescape")
+
+
+class Console(object):
+    """stdout is buffered and written at exit (as a piped C program's is);
+    stderr goes out at once.  Both as raw bytes."""
+
+    def __init__(self):
+        self.chunks = []
+
+    def out(self, data):
+        self.chunks.append(b(data))
+
+    def err(self, data):
+        stream = getattr(sys.stderr, "buffer", None)
+        if stream is None:
+            sys.stderr.write(b(data).decode("utf-8", "surrogateescape"))
+            sys.stderr.flush()
+            return
+        stream.write(b(data))
+        stream.flush()
+
+    def flush(self):
+        data = b"".join(self.chunks)
+        self.chunks = []
+        if not data:
+            return
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:
+            sys.stdout.write(data.decode("utf-8", "surrogateescape"))
+        else:
+            stream.write(data)
+        sys.stdout.flush()
+
+
+# ---------------------------------------------------------------- getopt --
+
+class GetoptError(Exception):
+    """getopt_long printed a complaint and returned '?'."""
+
+
+def getopt_long(argv, shortopts, longopts, console):
+    """glibc getopt_long, permuting mode, with glibc's messages.
+
+    ``longopts`` is a list of (name, has_arg, val) in table order.  Yields
+    (val, optarg) in order; non-options are collected in ``result.args``.
+    Raises GetoptError after printing the message of the first bad option.
+    """
+    takes = {}
+    index = 0
+    while index < len(shortopts):
+        char = shortopts[index]
+        need = index + 1 < len(shortopts) and shortopts[index + 1] == ":"
+        takes[char] = need
+        index += 2 if need else 1
+    posix = "POSIXLY_CORRECT" in os.environ
+    opts = []
+    args = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            args.extend(argv[i + 1:])
+            break
+        if not arg.startswith("-") or arg == "-":
+            if posix:
+                args.extend(argv[i:])
+                break
+            args.append(arg)
+            i += 1
+            continue
+        if arg.startswith("--"):
+            body = arg[2:]
+            name, eq, value = body.partition("=")
+            exact = [opt for opt in longopts if opt[0] == name]
+            if exact:
+                found = exact[0]
+            else:
+                matches = [opt for opt in longopts if opt[0].startswith(name)]
+                if not matches:
+                    console.err("%s: unrecognized option '--%s'\n" % (PROG, body))
+                    raise GetoptError()
+                first = matches[0]
+                ambiguous = [opt for opt in matches[1:]
+                             if (opt[1], opt[2]) != (first[1], first[2])]
+                if ambiguous:
+                    names = "".join(" '--%s'" % opt[0] for opt in [first] + ambiguous)
+                    console.err("%s: option '--%s' is ambiguous; possibilities:%s\n"
+                                % (PROG, body, names))
+                    raise GetoptError()
+                found = first
+            lname, has_arg, val = found
+            i += 1
+            if eq:
+                if not has_arg:
+                    console.err("%s: option '--%s' doesn't allow an argument\n" % (PROG, lname))
+                    raise GetoptError()
+                opts.append((val, value))
+            elif has_arg:
+                if i >= len(argv):
+                    console.err("%s: option '--%s' requires an argument\n" % (PROG, lname))
+                    raise GetoptError()
+                opts.append((val, argv[i]))
+                i += 1
+            else:
+                opts.append((val, None))
+            continue
+        # A cluster of short options.
+        pos = 1
+        i += 1
+        while pos < len(arg):
+            char = arg[pos]
+            pos += 1
+            if char not in takes or char == ":":
+                console.err("%s: invalid option -- '%s'\n" % (PROG, char))
+                raise GetoptError()
+            if not takes[char]:
+                opts.append((char, None))
+                continue
+            if pos < len(arg):
+                opts.append((char, arg[pos:]))
+            elif i < len(argv):
+                opts.append((char, argv[i]))
+                i += 1
+            else:
+                console.err("%s: option requires an argument -- '%s'\n" % (PROG, char))
+                raise GetoptError()
+            break
+    return opts, args
+
+
+# ---------------------------------------------------------------- fnmatch --
+
+_CLASSES = {
+    b"alpha": b"a-zA-Z", b"digit": b"0-9", b"alnum": b"a-zA-Z0-9", b"upper": b"A-Z",
+    b"lower": b"a-z", b"space": b" \\t\\n\\r\\f\\v", b"blank": b" \\t",
+    b"punct": re.escape(b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
+    b"xdigit": b"0-9A-Fa-f", b"cntrl": b"\\x00-\\x1f\\x7f",
+    b"print": b"\\x20-\\x7e", b"graph": b"\\x21-\\x7e",
+}
+
+
+def _translate(pattern):
+    """fnmatch(3) with flags 0 in the C locale -> a bytes regex (or None if
+    the pattern can match nothing special and must be compared literally)."""
+    out = []
+    i = 0
+    n = len(pattern)
+    while i < n:
+        c = pattern[i:i + 1]
+        i += 1
+        if c == b"*":
+            out.append(b".*")
+        elif c == b"?":
+            out.append(b".")
+        elif c == b"\\":
+            if i < n:
+                out.append(re.escape(pattern[i:i + 1]))
+                i += 1
+            else:
+                out.append(re.escape(b"\\"))
+        elif c == b"[":
+            j = i
+            negate = False
+            if j < n and pattern[j:j + 1] in (b"!", b"^"):
+                negate = True
+                j += 1
+            items = []
+            first = True
+            closed = False
+            while j < n:
+                ch = pattern[j:j + 1]
+                if ch == b"]" and not first:
+                    closed = True
+                    j += 1
+                    break
+                first = False
+                if ch == b"[" and pattern[j + 1:j + 2] == b":":
+                    end = pattern.find(b":]", j + 2)
+                    if end >= 0 and pattern[j + 2:end] in _CLASSES:
+                        items.append(_CLASSES[pattern[j + 2:end]])
+                        j = end + 2
+                        continue
+                if ch == b"\\" and j + 1 < n:
+                    j += 1
+                    ch = pattern[j:j + 1]
+                if pattern[j + 1:j + 2] == b"-" and j + 2 < n and pattern[j + 2:j + 3] != b"]":
+                    hi = pattern[j + 2:j + 3]
+                    if hi == b"\\" and j + 3 < n:
+                        hi = pattern[j + 3:j + 4]
+                        j += 1
+                    items.append(re.escape(ch) + b"-" + re.escape(hi))
+                    j += 3
+                    continue
+                items.append(re.escape(ch))
+                j += 1
+            if not closed:
+                # An unterminated bracket is an ordinary '['.
+                out.append(re.escape(b"["))
+                continue
+            out.append(b"[" + (b"^" if negate else b"") + b"".join(items) + b"]")
+            i = j
+        else:
+            out.append(re.escape(c))
+    return re.compile(b"(?s:" + b"".join(out) + b")\\Z")
+
+
+_PATTERNS = {}
+
+
+def fnmatch(pattern, string):
+    regex = _PATTERNS.get(pattern)
+    if regex is None:
+        try:
+            regex = _translate(pattern)
+        except re.error:
+            regex = re.compile(re.escape(pattern) + b"\\Z")
+        _PATTERNS[pattern] = regex
+    return regex.match(string) is not None
+
+
+# ------------------------------------------------------------------ qsort --
+
+def qsort(items, cmp):
+    """glibc qsort (merge sort): ``cmp(a, b) <= 0`` keeps ``a`` first.
+
+    Reproduced exactly because vzlist's comparators mostly return only 0 or
+    1, which a sort asking "less than?" would not order at all.
+    """
+    items = list(items)
+    _msort(items, 0, len(items), cmp)
+    return items
+
+
+def _msort(items, lo, n, cmp):
+    if n <= 1:
+        return
+    n1 = n // 2
+    n2 = n - n1
+    _msort(items, lo, n1, cmp)
+    _msort(items, lo + n1, n2, cmp)
+    left = items[lo:lo + n1]
+    right = items[lo + n1:lo + n]
+    li = ri = 0
+    pos = lo
+    while li < n1 and ri < n2:
+        if cmp(left[li], right[ri]) <= 0:
+            items[pos] = left[li]
+            li += 1
+        else:
+            items[pos] = right[ri]
+            ri += 1
+        pos += 1
+    while li < n1:
+        items[pos] = left[li]
+        li += 1
+        pos += 1
+
+
+def strcmp(a, b_):
+    return (a > b_) - (a < b_)
+
+
+def check_empty(a, b_):
+    """vzlist's check_empty_param(): 0/-1/1 for NULLs, 2 when both are set."""
+    if a is None and b_ is None:
+        return 0
+    if a is None:
+        return -1
+    if b_ is None:
+        return 1
+    return 2
+
+
+# ---------------------------------------------------------- C-like parsing --
+
+_STRTOL = re.compile(rb"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
+_STRTOD = re.compile(rb"[ \t\n\v\f\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def strtol(text):
+    """(value, rest) like strtol(.., 10) on a 64-bit long; value None if no digits."""
+    match = _STRTOL.match(text)
+    if not match:
+        return None, text
+    value = int(match.group(2))
+    if match.group(1) == b"-":
+        value = -value
+    value = max(LONG_MIN, min(LONG_MAX, value))
+    return value, text[match.end():]
+
+
+def strtoull(text):
+    """(value, rest, erange) like strtoull(.., 10): a minus sign wraps around."""
+    match = _STRTOL.match(text)
+    if not match:
+        return 0, text, False
+    value = int(match.group(2))
+    if value > ULLONG_MAX:
+        return ULLONG_MAX, text[match.end():], True
+    if match.group(1) == b"-":
+        value = (-value) % (ULLONG_MAX + 1)
+    return value, text[match.end():], False
+
+
+def strtold(text):
+    match = _STRTOD.match(text)
+    if not match:
+        return 0.0, text
+    return float(match.group(0)), text[match.end():]
+
+
+def to_int32(value):
+    """What storing a long into an int does on x86_64."""
+    value &= 0xFFFFFFFF
+    return value - 0x100000000 if value & 0x80000000 else value
+
+
+def parse_int(text):
+    """vzctl's parse_int(): the whole string a decimal int, or None."""
+    value, rest = strtol(text)
+    if value is None or rest or value < INT_MIN or value > INT_MAX:
+        return None
+    return value
+
+
+def parse_ul(text):
+    """vzctl 4.x parse_ul(): 'unlimited', or strtoul() with nothing left over
+    and the value <= LONG_MAX (an empty string is 0); None if invalid."""
+    if text == b"unlimited":
+        return LONG_MAX
+    if not _STRTOL.match(text):
+        return 0 if text == b"" else None
+    value, rest, erange = strtoull(text)
+    if rest or erange or value > LONG_MAX:
+        return None
+    return value
+
+
+def sscanf_float(text):
+    """sscanf("%f"): a float32 from the start of the text, or None."""
+    match = _STRTOD.match(text)
+    if not match:
+        lowered = text.lstrip(C_SPACE).lower()
+        for word, value in ((b"inf", float("inf")), (b"+inf", float("inf")),
+                            (b"-inf", float("-inf")), (b"nan", float("nan"))):
+            if lowered.startswith(word):
+                return value
+        return None
+    return float32(float(match.group(0)))
+
+
+def float32(value):
+    try:
+        return struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+
+
+def cfmt(fmt, value):
+    """printf-style formatting on bytes (value bytes or number)."""
+    if isinstance(value, str):
+        value = b(value)
+    return b(fmt) % value
+
+
+def rstrip_c(data):
+    """trim_eol_space(): drop trailing isspace() bytes."""
+    return data.rstrip(C_SPACE)
+
+
+# ------------------------------------------------------- CT config lines --
+
+def read_lines_like_fgets(path):
+    """The lines vzctl 4.x's vps_parse_config() sees.
+
+    It reads with fgets() into a buffer as large as the file, so a line is
+    cut after (size - 1) bytes: a file that is one line without a final
+    newline loses its last byte.  Raises OSError like fopen().
+    """
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 4096
+    if size <= 1:
+        return []
+    limit = size - 1
+    lines = []
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\n", pos, pos + limit)
+        if end < 0:
+            chunk_end = min(len(data), pos + limit)
+        else:
+            chunk_end = end + 1
+        lines.append(data[pos:chunk_end])
+        pos = chunk_end
+    return lines
+
+
+def unescape(line):
+    """unescapestr(): a backslash escapes the next byte and disappears."""
+    if b"\\" not in line:
+        return line
+    out = bytearray()
+    escaped = False
+    for byte in line:
+        if byte == 0x5C and not escaped:
+            escaped = True
+            continue
+        out.append(byte)
+        escaped = False
+    return bytes(out)

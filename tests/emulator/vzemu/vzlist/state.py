@@ -1,0 +1,237 @@
+"""What vzlist reads from the (emulated) host besides CT configs.
+
+A real OpenVZ kernel lists running CTs in /proc/vz/veinfo (with their venet
+IPs), their beancounters in /proc/user_beancounters and so on.  The emulated
+kernel is the vzemu state dir: ``running/CTID`` exists while a CT runs.  Its
+content may be a JSON object; ``{"ip": ["10.0.0.1", ...]}`` there gives the
+IPs the kernel holds (else they are taken from the CT config, as vzctl start
+adds them), ``{"paused": true}`` makes an OpenVZ 7 CT "paused".
+"""
+import json
+import os
+import re
+import time
+
+from .. import ct as ct_mod
+from .. import paths
+from . import common, legacy_conf
+from .common import LONG_MAX, b
+
+_CONF_NAME = re.compile(rb"[ \t\n\v\f\r]*([+-]?[0-9]+)\.[ \t\n\v\f\r]*([^ \t\n\v\f\r]{1,5})")
+
+
+def running_dir():
+    return paths.state_path("running")
+
+
+def running_entries():
+    """{name: (file path, mtime, parsed content)} of the emulated veinfo."""
+    out = {}
+    try:
+        names = os.listdir(running_dir())
+    except OSError:
+        return out
+    for name in names:
+        path = os.path.join(running_dir(), name)
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError:
+            continue
+        out[name] = (path, mtime)
+    return out
+
+
+def running_info(path):
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return {}
+    if not data.strip():
+        return {}
+    try:
+        info = json.loads(data.decode("utf-8", "surrogateescape"))
+    except ValueError:
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+# ---------------------------------------------------------------- legacy --
+
+def legacy_conf_ids(console):
+    """get_ve_list(): CTIDs of every "<int>.conf" in the conf dir (readdir order)."""
+    try:
+        names = os.listdir(paths.CONF_DIR)
+    except OSError:
+        return []
+    ids = []
+    for name in names:
+        raw = b(name)
+        match = _CONF_NAME.match(raw)
+        if not match or match.group(2) != b"conf":
+            continue
+        value = int(match.group(1))
+        value = common.to_int32(max(common.LONG_MIN, min(common.LONG_MAX, value)))
+        if value < 0 or value > 2147483644:
+            console.err(b"Warning: invalid CTID in config file name: " + raw + b", skipping\n")
+            continue
+        ids.append(value)
+    return ids
+
+
+def legacy_veid_by_name(name):
+    """src/lib/config.c get_veid_by_name(): the CTID the name's symlink names, or -1."""
+    link = os.path.join(b(paths.NAMES_DIR), name)
+    if not os.path.exists(link):
+        return -1
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return -1
+    base = target.rsplit(b"/", 1)[-1]
+    value, _ = common.strtol(base)
+    if value is None:
+        return -1
+    return common.to_int32(value)
+
+
+def _quiet_param(veid):
+    """A CT config read without any messages (what the kernel got at start)."""
+    param = legacy_conf.Param()
+    reader = legacy_conf.Reader(_Silent(), 1)
+    reader.parse_file(veid, os.path.join(paths.CONF_DIR, "%d.conf" % veid), param)
+    return param
+
+
+class _Silent(object):
+    def out(self, data):
+        pass
+
+    def err(self, data):
+        pass
+
+
+def kernel_ips(info, ip_list):
+    """The venet IPs as vzlist shows them from veinfo: no masks, glibc's
+    canonical form, each followed by a blank; None when there are none."""
+    source = info.get("ip") if isinstance(info.get("ip"), list) else ip_list
+    out = []
+    for item in source:
+        addr = b(item).split(b"/", 1)[0]
+        canon = legacy_conf.canon_ip(addr)
+        if canon is not None and canon not in out:
+            out.append(canon)
+    if not out:
+        return None
+    return b"".join(item + b" " for item in out)
+
+
+def legacy_running():
+    """{veid: kernel IP string or None} for the running CTs (veinfo)."""
+    out = {}
+    for name, (path, _mtime) in running_entries().items():
+        value, rest = common.strtol(b(name))
+        if value is None:
+            continue
+        veid = common.to_int32(value)
+        if not veid:
+            continue
+        info = running_info(path)
+        ips = None
+        if not isinstance(info.get("ip"), list):
+            ips = _quiet_param(veid).ip
+        out[veid] = kernel_ips(info, ips or [])
+    return out
+
+
+class Kernel(object):
+    """Beancounters, CPU and I/O settings of running CTs.
+
+    The emulated kernel holds what vzctl start applied from the config:
+    limits set there, "unlimited" (LONG_MAX) for the rest; held, maxheld and
+    failcnt are always 0 (there is no real usage to count).
+    """
+
+    def __init__(self, host):
+        self.host = host
+        self._params = {}
+        self._entries = None
+
+    def param(self, veid):
+        if veid not in self._params:
+            self._params[veid] = _quiet_param(veid)
+        return self._params[veid]
+
+    def ubc(self, veid):
+        param = self.param(veid)
+        out = {}
+        for name in legacy_conf.UBC_NAMES:
+            barrier, limit = param.ubc.get(name, (LONG_MAX, LONG_MAX))
+            out[name] = [0, 0, barrier, limit, 0]
+        return out
+
+    def entry(self, name):
+        if self._entries is None:
+            self._entries = running_entries()
+        return self._entries.get(name)
+
+    def cpustat(self, ctid):
+        entry = self.entry(str(ctid))
+        started = entry[1] if entry else time.time()
+        return (0.0, 0.0, 0.0), uptime_since(started)
+
+    def cpu(self, veid):
+        param = self.param(veid)
+        return (param.cpu_limit or 0, param.cpu_units if param.cpu_units is not None else 1000)
+
+    def cpunum(self, veid):
+        param = self.param(veid)
+        return common.to_int32(param.vcpus) if param.vcpus is not None else 0
+
+    def io(self, veid, iolimit, iopslimit):
+        param = self.param(veid)
+        return max(param.iolimit, 0), max(param.iopslimit, 0)
+
+
+def uptime_since(started):
+    """Seconds since ``started`` in jiffies (HZ 100) as a C float."""
+    seconds = max(0.0, time.time() - started)
+    return common.float32(int(seconds * 100) / 100.0)
+
+
+# ---------------------------------------------------------------- common --
+
+def mount_points():
+    try:
+        return ct_mod.mount_points()
+    except OSError:
+        return set()
+
+
+def is_mounted(root, mounts):
+    path = root.decode("utf-8", "surrogateescape") if isinstance(root, bytes) else root
+    return os.path.realpath(path) in mounts
+
+
+def guess_private_is_ploop(private, console):
+    """src/lib/image.c guess_ve_private_is_ploop()."""
+    if private is None:
+        return False
+    hdd = private + b"/root.hdd"
+    try:
+        st = os.lstat(hdd)
+    except OSError:
+        return False
+    import stat as stat_mod
+    if not stat_mod.S_ISDIR(st.st_mode):
+        console.err(b"Warning: " + hdd + b" is not a directory.\n"
+                    b"Please set the VE_LAYOUT parameter value in the VE config.\n")
+    descriptor = hdd + b"/DiskDescriptor.xml"
+    try:
+        st = os.lstat(descriptor)
+    except OSError:
+        return False
+    if not stat_mod.S_ISREG(st.st_mode):
+        console.err(b"Warning: " + descriptor + b" is not a regular file.\n"
+                    b"Please set the VE_LAYOUT parameter value in the VE config.\n")
+    return True
