@@ -114,8 +114,9 @@ def _list_args(flag, param):
 
 
 def _disk_pair(flag):
-    return lambda current, desired: [flag, "%s:%s" % (vz_units.format_size(desired[0]),
-                                                       vz_units.format_size(desired[1]))]
+    def build(current, desired):
+        return [flag, "%s:%s" % (vz_units.format_size(desired[0]), vz_units.format_size(desired[1]))]
+    return build
 
 
 def _inode_pair(current, desired):

@@ -24,18 +24,22 @@ description:
     O(config), O(layout), O(private), O(root)) are reported and refused when they differ.
   - Parameters that are not given leave the host's value alone.
 author:
-  - openvz.vz contributors
+  - openvz.vz maintainers (@openvz-collections)
 requirements:
   - lxml on the hypervisor
   - vzctl on the hypervisor
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying the target.
     support: full
     details: Reports the exact commands a real run would make, and runs none that change the host.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: Before and after are domain XML documents.
   platform:
+    description: Target OS/families that can be operated against.
+    support: full
     platforms: posix
 options:
   ctid:
@@ -140,10 +144,14 @@ options:
     description: Inode quota as V(SOFT) or V(SOFT:HARD), for example V(200000:220000).
     type: str
   features:
-    description: Features to switch, for example V({nfs: true, sysfs: false}). Others are left alone.
+    description:
+      - Features to switch on (V(true)) or off (V(false)), for example C(nfs) and C(sysfs).
+      - Features not named are left alone.
     type: dict
   capabilities:
-    description: Capabilities to switch, for example V({net_admin: true}). Others are left alone.
+    description:
+      - Capabilities to switch on (V(true)) or off (V(false)), for example C(net_admin).
+      - Capabilities not named are left alone.
     type: dict
   devnodes:
     description: The exact list of device nodes, for example V(net/tun:rw).

@@ -6,8 +6,8 @@ from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInput
 
 from domain_schema import assert_valid
 
-GLOBALS = vz_conf.ConfFile("/etc/vz/vz.conf", {"VE_ROOT": "/vz/root/$VEID",
-                                              "VE_PRIVATE": "/vz/private/$VEID"})
+GLOBALS = vz_conf.ConfFile("/etc/vz/vz.conf",
+                           {"VE_ROOT": "/vz/root/$VEID", "VE_PRIVATE": "/vz/private/$VEID"})
 
 # The config libvirt 9.0's driver was observed dumping (../shared/openvz-facts.md).
 LIBVIRT_OBSERVED_CONF = """#UUID: b0d03461-ac2a-4c8c-a93c-11dc0fec157c
