@@ -1,0 +1,140 @@
+"""openvz.vz.container against the emulated host, through real ansible-playbook runs.
+
+For each setting: a create applies it, an immediate re-run changes nothing and
+makes no mutating call, check mode predicts exactly the calls of the real
+change, and the change touches only that setting.
+"""
+import json
+
+import pytest
+
+from harness.domain_schema import assert_valid
+
+BASE = {"ctid": "101", "ostemplate": "debian-12.0-x86_64-minimal"}
+
+# parameter, value at create, CTID.conf line it gives, changed value, line after the change
+SETTINGS = [
+    ("hostname", "web1.example.com", 'HOSTNAME="web1.example.com"', "web2.example.com",
+     'HOSTNAME="web2.example.com"'),
+    ("ip_addresses", ["192.0.2.10", "192.0.2.11/24"], 'IP_ADDRESS="192.0.2.10 192.0.2.11/24"',
+     ["192.0.2.10"], 'IP_ADDRESS="192.0.2.10"'),
+    ("nameservers", ["192.0.2.53"], 'NAMESERVER="192.0.2.53"', ["192.0.2.54", "192.0.2.53"],
+     'NAMESERVER="192.0.2.54 192.0.2.53"'),
+    ("onboot", True, 'ONBOOT="yes"', False, 'ONBOOT="no"'),
+    ("memory", "512M", 'PHYSPAGES="0:131072"', "1G", 'PHYSPAGES="0:262144"'),
+    ("cpus", 2, 'CPUS="2"', 3, 'CPUS="3"'),
+    ("cpuunits", 2000, 'CPUUNITS="2000"', 3000, 'CPUUNITS="3000"'),
+    ("diskspace", "10G:11G", 'DISKSPACE="10485760:11534336"', "20G", 'DISKSPACE="20971520:20971520"'),
+    ("description", "web server", 'DESCRIPTION="web server"', "db server", 'DESCRIPTION="db server"'),
+    ("name", "web1", 'NAME="web1"', "web2", 'NAME="web2"'),
+]
+
+
+def _task(name, args, register, check=False):
+    task = {"name": name, "openvz.vz.container": args, "register": register}
+    if check:
+        task["check_mode"] = True
+    return task
+
+
+def _playbook(tasks):
+    return json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}])
+
+
+@pytest.mark.parametrize("param, first, first_line, second, second_line", SETTINGS,
+                         ids=[s[0] for s in SETTINGS])
+def test_setting_lifecycle(openvz_host, run_playbook, param, first, first_line, second, second_line):
+    create = dict(BASE, **{param: first})
+    change = {"ctid": "101", param: second}
+    result = run_playbook(_playbook([
+        _task("create", create, "r_create"),
+        _task("rerun", create, "r_rerun"),
+        _task("predict", change, "r_predict", check=True),
+        _task("change", change, "r_change"),
+        _task("change again", change, "r_again"),
+    ]), diff=True)
+    assert result.rc == 0, str(result)
+    created, rerun, predicted, changed, again = (result.task(n).get("result") for n in
+                                                 ("create", "rerun", "predict", "change", "change again"))
+    assert created["changed"] and created["commands"][0][:3] == ["vzctl", "create", "101"]
+    assert len(created["commands"]) <= 2
+    assert not rerun["changed"] and rerun["commands"] == []
+    assert predicted["changed"]
+    assert predicted["commands"] == changed["commands"]
+    assert len(changed["commands"]) == 1 and changed["commands"][0][:3] == ["vzctl", "set", "101"]
+    assert not again["changed"]
+    conf = openvz_host.conf_text(101)
+    assert second_line in conf
+    mutating = [c["argv"] for c in openvz_host.mutating_calls()]
+    assert mutating == created["commands"] + changed["commands"]
+    assert changed["diff"]["before"] != changed["diff"]["after"]
+    assert_valid(changed["xml"])
+
+
+def test_first_create_applies_setting_in_the_config(openvz_host, run_playbook):
+    result = run_playbook(_playbook([_task("create", dict(BASE, **{p: v for p, v, *_ in SETTINGS}), "r")]))
+    assert result.rc == 0, str(result)
+    conf = openvz_host.conf_text(101)
+    for _param, _value, line, *_rest in SETTINGS:
+        assert line in conf
+    commands = result.task("create")["result"]["commands"]
+    assert [c[1] for c in commands] == ["create", "set"]
+
+
+def test_xml_round_trip(openvz_host, run_playbook):
+    made = run_playbook(_playbook([_task("create", dict(BASE, hostname="x.example.com", memory="1G",
+                                                         ip_addresses=["192.0.2.7"]), "r")]))
+    xml = made.task("create")["result"]["xml"]
+    assert_valid(xml)
+    openvz_host.clear_calls()
+    again = run_playbook(_playbook([_task("xml", {"xml": xml}, "r"), _task("xml2", {"xml": xml}, "r2")]))
+    assert again.rc == 0, str(again)
+    assert not again.task("xml")["result"]["changed"]
+    assert again.task("xml2")["result"]["xml"] == xml
+    assert not openvz_host.mutating_calls()
+
+
+@pytest.mark.parametrize("args, param", [
+    ({"ctid": "abc"}, "ctid"),
+    ({"ctid": "101", "hostname": "a;reboot"}, "hostname"),
+    ({"ctid": "101", "name": "we\"b"}, "name"),
+    ({"ctid": "101", "ip_addresses": ["300.1.1.1"]}, "ip_addresses"),
+    ({"ctid": "101", "netifs": [{"ifname": "eth0", "mac": "zz:zz"}]}, "netifs[0].mac"),
+    ({"ctid": "101", "memory": "12Q"}, "memory"),
+    ({"xml": "<!DOCTYPE d [<!ENTITY e SYSTEM 'file:///etc/shadow'>]><domain type='openvz'>&e;</domain>"}, "xml"),
+    ({"xml": "<domain type='kvm'/>"}, "xml"),
+])
+def test_hostile_input_changes_nothing(openvz_host, run_playbook, args, param):
+    made = run_playbook(_playbook([_task("create", dict(BASE), "r")]))
+    assert made.rc == 0, str(made)
+    before = openvz_host.snapshot_files()
+    openvz_host.clear_calls()
+    result = run_playbook(_playbook([_task("hostile", dict(args, state="started"), "r")]))
+    failed = result.task("hostile")
+    assert failed["failed"]
+    assert failed["result"]["msg"].startswith(param), failed["result"]["msg"]
+    assert openvz_host.calls() == []
+    assert openvz_host.snapshot_files() == before
+
+
+def test_fault_midway_then_rerun_converges(openvz_host, run_playbook):
+    wanted = dict(BASE, hostname="f.example.com", state="started")
+    openvz_host.inject_fault("vzctl", ["start", "101"], rc=50, stderr="Unable to mount", times=1)
+    first = run_playbook(_playbook([_task("create", wanted, "r")]))
+    failed = first.task("create")["result"]
+    assert failed["rc"] == 50 and failed["executed"][0][:2] == ["vzctl", "create"]
+    second = run_playbook(_playbook([_task("create", wanted, "r")]))
+    assert second.rc == 0, str(second)
+    assert second.task("create")["result"]["commands"] == [["vzctl", "start", "101"]]
+    assert "running" in openvz_host.run(["vzctl", "status", "101"]).stdout
+    assert 'HOSTNAME="f.example.com"' in openvz_host.conf_text(101)
+
+
+def test_states(openvz_host, run_playbook):
+    steps = [("started", "running"), ("stopped", "stopped"), ("suspended", "suspended"),
+             ("started", "running"), ("absent", "absent")]
+    for state, status in steps:
+        result = run_playbook(_playbook([_task(state, dict(BASE, state=state), "r")]))
+        assert result.rc == 0, str(result)
+        assert result.task(state)["result"]["container"]["status"] == status
+    assert not (openvz_host.run(["vzctl", "status", "101"]).stdout.split()[2] == "exist")
