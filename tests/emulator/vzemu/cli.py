@@ -66,6 +66,25 @@ def _fire(fault, out):
     return int(fault.get("rc", 1))
 
 
+def _fire_holding_lock(fault, out, handler, argv):
+    """Fire ``fault``; with ``"hold_lock": true`` hold the CT lock meanwhile.
+
+    The tool's handler may carry a ``fault_lock(host, argv)`` attribute that
+    returns the lock the real command would take (vzctl's CT lock); a
+    concurrent invocation then meets a live lock and fails as on a real host.
+    """
+    lock = None
+    if fault.get("hold_lock") and getattr(handler, "fault_lock", None) is not None:
+        lock = handler.fault_lock(host_mod.load(), argv)
+    if lock is None:
+        return _fire(fault, out)
+    lock.acquire()
+    try:
+        return _fire(fault, out)
+    finally:
+        lock.release()
+
+
 def _log_call(tool, argv, rc, started):
     record = {"tool": tool, "argv": argv, "rc": rc, "pid": os.getpid(),
               "start": started, "duration": round(time.time() - started, 6)}
@@ -88,7 +107,7 @@ def run(tool, handler, argv=None):
     try:
         fault = _take_fault(tool, argv)
         if fault is not None:
-            rc = _fire(fault, out)
+            rc = _fire_holding_lock(fault, out, handler, argv)
         else:
             rc = handler(host_mod.load(), argv, out) or 0
     except VzError as exc:

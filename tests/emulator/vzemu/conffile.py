@@ -43,28 +43,41 @@ def _drop_backslashes(line):
     return "".join(out)
 
 
+def parse_line(raw):
+    """vzctl's parse_line(): None for a blank/comment line, an error reason
+    (str) for a line it rejects, else ``(key, value)``."""
+    line = _drop_backslashes(raw).strip()
+    if not line or line.startswith("#"):
+        return None
+    if "=" not in line:
+        return "'=' not found"
+    key, value = line.split("=", 1)
+    if value.startswith('"'):
+        last = value.rfind('"')
+        if last == 0:
+            return "unmatched quotes"
+        value = value[1:last]
+    return key, value
+
+
 def parse_text(text, path):
     values = {}
     warnings = []
     for lineno, raw in enumerate(text.split("\n"), start=1):
-        line = _drop_backslashes(raw).strip()
-        if not line or line.startswith("#") or "=" not in line:
+        entry = parse_line(raw)
+        if entry is None:
             continue
-        key, value = line.split("=", 1)
-        if value.startswith('"'):
-            last = value.rfind('"')
-            if last == 0:
-                warnings.append("Warning: can't parse %s:%d (unmatched quotes), skipping"
-                                % (path, lineno))
-                continue
-            value = value[1:last]
-        kind = params.kind_of(key)
+        if isinstance(entry, str):
+            warnings.append("Warning: can't parse %s:%d (%s), skipping" % (path, lineno, entry))
+            continue
+        key, value = entry
         if key in values:
-            if kind == params.LIST:
+            policy = params.dup_policy(key)
+            if policy == params.DUP_ACCUMULATE:
                 values[key] = (values[key] + " " + value).strip()
-            elif kind in (params.UBC, params.DISK):
+            elif policy == params.DUP_LAST:
                 values[key] = value
-            else:
+            elif policy == params.DUP_FIRST_WARN:
                 warnings.append('Warning at %s:%d: duplicate for %s ("%s"), ignored'
                                 % (path, lineno, key, value))
             continue
@@ -83,41 +96,58 @@ def _render(key, value):
 
 def rewrite_text(text, updates):
     """Return ``text`` with ``updates`` (key -> value string) applied as vzctl saves."""
+    return rewrite_entries(text, [(key, updates[key]) for key in params.save_order(updates)])
+
+
+def rewrite_entries(text, entries):
+    """Apply an ordered list of ``(key, value)`` the way vzctl's
+    vps_merge_conf()/write_conf() do: replace the first ``KEY=`` line in
+    place, append the others in the given order, end every entry holding no
+    newline with one (so the file always ends with a newline; a value with an
+    embedded newline runs into the next line)."""
     lines = text.split("\n")
-    trailing_newline = text.endswith("\n")
-    if trailing_newline:
+    if text.endswith("\n"):
         lines = lines[:-1]
-    pending = []
-    for key in params.save_order(updates):
+    if text == "":
+        lines = []
+    for key, value in entries:
         prefix = key + "="
         for index, line in enumerate(lines):
             if line.startswith(prefix):
-                lines[index] = _render(key, updates[key])
+                lines[index] = _render(key, value)
                 break
         else:
-            pending.append(_render(key, updates[key]))
+            lines.append(_render(key, value))
     out = []
-    for line in lines + pending:
+    for line in lines:
         out.append(line)
-        # vzctl ends an entry with a newline only when it holds none; a value
-        # with an embedded newline therefore runs into the next line.
         if "\n" not in line:
             out.append("\n")
-    if not trailing_newline and not pending and out and out[-1] == "\n" and lines:
-        out.pop()
     return "".join(out)
 
 
-def save_file(path, updates):
-    """Apply ``updates`` to the config at ``path`` (following symlinks), atomically."""
+def _write_atomic(path, new_text):
     real = os.path.realpath(path)
-    try:
-        with open(real, "r", encoding="utf-8", errors="surrogateescape") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        text = ""
-    new_text = rewrite_text(text, updates)
     tmp = real + ".tmp"
     with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as handle:
         handle.write(new_text)
     os.rename(tmp, real)
+
+
+def _read_or_empty(path):
+    try:
+        with open(os.path.realpath(path), "r", encoding="utf-8", errors="surrogateescape") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return ""
+
+
+def save_entries(path, entries):
+    """Apply ordered ``(key, value)`` entries to the config at ``path``
+    (following symlinks), atomically through ``<file>.tmp``."""
+    _write_atomic(path, rewrite_entries(_read_or_empty(path), entries))
+
+
+def save_file(path, updates):
+    """Apply ``updates`` to the config at ``path`` (following symlinks), atomically."""
+    _write_atomic(path, rewrite_text(_read_or_empty(path), updates))

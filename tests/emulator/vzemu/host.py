@@ -44,5 +44,9 @@ def load():
     with open(paths.state_path("host.json"), "r") as handle:
         desc = json.load(handle)
     globals_ = conffile.parse_file(paths.VZ_CONF).values if os.path.exists(paths.VZ_CONF) else {}
-    return Host(desc.get("flavour", LEGACY), int(desc.get("cpus", 2)),
+    host = Host(desc.get("flavour", LEGACY), int(desc.get("cpus", 2)),
                 bool(desc.get("ploop", True)), bool(desc.get("vswap", True)), globals_)
+    # The first "link/ether" address of the host: vzctl hashes it into the
+    # MACs it generates for veth devices (src/lib/veth.c get_hwid()).
+    host.hwaddr = desc.get("hwaddr", "00:00:00:00:00:00")
+    return host

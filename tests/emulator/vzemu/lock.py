@@ -1,8 +1,27 @@
-"""vzctl's per-container lock: LOCKDIR/CTID.lck holding "<pid>\\n\\n"."""
-import errno
+"""vzctl's per-container lock: LOCKDIR/CTID.lck holding "<pid>\\n<status>\\n".
+
+As vps_lock() in vzctl 4.x src/lib/lock.c: the lock file is written under a
+temporary name and hard-linked into place (so a reader never sees it half
+written); a lock naming a live pid (/proc/PID exists) fails with 9, one
+naming a dead pid is removed ("Removing stale lock file ...") and the lock
+retried, one holding no pid is removed silently.  Three tries in all.
+"""
 import os
+import tempfile
+import time
 
 from .errors import VzError, E_LOCKED
+
+LEGACY_MESSAGES = {
+    "locked_by": "Locked by: pid %d, cmdline %s",
+    "locked": "Container already locked",
+    "stale": "Removing stale lock file %s",
+}
+VZ7_MESSAGES = {
+    "locked_by": "Locked info: pid=%d cmdline=%s",
+    "locked": "Cannot lock the Container",
+    "stale": "Removing the stale lock file %s",
+}
 
 
 def _cmdline(pid):
@@ -11,60 +30,81 @@ def _cmdline(pid):
             raw = handle.read()
     except OSError:
         return None
-    return raw.rstrip(b"\0").replace(b"\0", b" ").decode("utf-8", "replace")
+    parts = raw.rstrip(b"\0").split(b"\0")
+    # An emulated tool runs as "python3 .../bin/vzctl ARGS"; show it the way
+    # the real binary's command line reads ("vzctl ARGS").
+    if len(parts) >= 2 and os.path.basename(parts[0]).startswith(b"python") \
+            and os.path.basename(parts[1]) in (b"vzctl", b"vzlist"):
+        parts = [os.path.basename(parts[1])] + parts[2:]
+    return b" ".join(parts).decode("utf-8", "replace")
 
 
 def _alive(pid):
+    return os.path.exists("/proc/%d" % pid)
+
+
+def _read_pid(path):
+    """-1: cannot read, 0: no valid pid, else the pid."""
     try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == errno.EPERM
-    return True
+        with open(path, "r") as handle:
+            text = handle.read()
+    except OSError:
+        return -1
+    try:
+        return int(text.split()[0])
+    except (ValueError, IndexError):
+        return 0
 
 
 class CtLock(object):
-    def __init__(self, lockdir, ctid, out):
+    def __init__(self, lockdir, ctid, out, messages=None, status=""):
         self.path = os.path.join(lockdir, "%s.lck" % ctid)
         self.out = out
         self.held = False
+        self.messages = messages or LEGACY_MESSAGES
+        self.status = status
 
     def acquire(self):
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        for _ in range(3):
-            try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                if self._clear_stale():
-                    continue
-                raise
-            with os.fdopen(fd, "w") as handle:
-                handle.write("%d\n\n" % os.getpid())
-            self.held = True
-            return self
-        raise VzError(E_LOCKED, "Container already locked")
-
-    def _clear_stale(self):
+        lockdir = os.path.dirname(self.path)
+        os.makedirs(lockdir, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(self.path), dir=lockdir)
         try:
-            with open(self.path, "r") as handle:
-                pid = int(handle.read().split()[0])
-        except (OSError, ValueError, IndexError):
-            pid = None
-        if pid is not None and _alive(pid):
-            raise VzError(E_LOCKED, ["Locked by: pid %d, cmdline %s" % (pid, _cmdline(pid) or ""),
-                                     "Container already locked"])
-        self.out.stdout("Removing stale lock file %s" % self.path)
+            with os.fdopen(fd, "w") as handle:
+                handle.write("%d\n%s\n" % (os.getpid(), self.status))
+            for _ in range(3):
+                try:
+                    os.link(tmp, self.path)
+                    self.held = True
+                    return self
+                except FileExistsError:
+                    pass
+                pid = _read_pid(self.path)
+                if pid < 0:
+                    time.sleep(0.5)
+                elif pid == 0:
+                    self._unlink()
+                elif _alive(pid):
+                    raise VzError(E_LOCKED, [self.messages["locked_by"] % (pid, _cmdline(pid) or ""),
+                                             self.messages["locked"]])
+                else:
+                    self.out.stdout(self.messages["stale"] % self.path)
+                    self._unlink()
+            raise VzError(E_LOCKED, self.messages["locked"])
+        finally:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+
+    def _unlink(self):
         try:
             os.unlink(self.path)
         except FileNotFoundError:
             pass
-        return True
 
     def release(self):
         if self.held:
-            try:
-                os.unlink(self.path)
-            except FileNotFoundError:
-                pass
+            self._unlink()
             self.held = False
 
     def __enter__(self):

@@ -47,16 +47,37 @@ LIST_KEYS = ("IP_ADDRESS", "NAMESERVER", "SEARCHDOMAIN")
 
 SAVE_ORDER = [key for key, _ in UBC_PARAMS] + [
     "VM_OVERCOMMIT",
-    "NETFILTER", "IPTABLES", "CAPABILITY", "IP_ADDRESS", "NETDEV", "HOSTNAME",
+    "IPTABLES", "NETFILTER", "CAPABILITY", "IP_ADDRESS", "NETDEV", "HOSTNAME",
     "DESCRIPTION", "NAMESERVER", "IPV6", "SEARCHDOMAIN", "DEVICES", "DEVNODES",
     "PCI", "VE_ROOT", "VE_PRIVATE", "TEMPLATE", "MOUNT_OPTS", "VE_LAYOUT",
-    "OSTEMPLATE", "DEF_OSTEMPLATE", "CPUUNITS", "CPUWEIGHT", "CPULIMIT", "CPUS",
+    "OSTEMPLATE", "DEF_OSTEMPLATE", "CPUUNITS", "CPUUWEIGHT", "CPULIMIT", "CPUS",
     "CPUMASK", "NODEMASK", "ONBOOT", "CONFIGFILE", "ORIGIN_SAMPLE", "DISABLED",
     "LOCAL_UID", "LOCAL_GID", "DISK_QUOTA", "DISKSPACE", "DISKINODES",
     "QUOTATIME", "QUOTAUGIDLIMIT", "MEMINFO", "VETH", "NETIF", "VEID", "NAME",
     "FEATURES", "IOPRIO", "IOLIMIT", "IOPSLIMIT", "BOOTORDER", "STOP_TIMEOUT",
 ]
 _SAVE_RANK = {key: rank for rank, key in enumerate(SAVE_ORDER)}
+
+
+# How a key repeated in one config file is read (src/lib/config.c parse()).
+DUP_FIRST_WARN = "first-warn"    # string-like values: first kept, warning printed
+DUP_FIRST = "first"              # LOCAL_UID/LOCAL_GID: first kept silently
+DUP_LAST = "last"                # limits and a few scalars: last one wins
+DUP_ACCUMULATE = "accumulate"    # lists and flag sets: values add up
+_DUP_LAST = set(UBC_DIVISOR) | {"VE_LAYOUT", "IOPRIO", "IOLIMIT", "IOPSLIMIT", "MEMINFO",
+                                "NETFILTER", "LOG_LEVEL", "VEID"}
+_DUP_ACCUMULATE = set(LIST_KEYS) | {"DEVICES", "DEVNODES", "CAPABILITY", "FEATURES",
+                                    "IPTABLES", "NETDEV", "PCI"}
+
+
+def dup_policy(key):
+    if key in _DUP_LAST:
+        return DUP_LAST
+    if key in _DUP_ACCUMULATE:
+        return DUP_ACCUMULATE
+    if key in ("LOCAL_UID", "LOCAL_GID"):
+        return DUP_FIRST
+    return DUP_FIRST_WARN
 
 
 def kind_of(key):

@@ -14,9 +14,12 @@ DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 # What the real builds differ in.  ploop: legacy vzctl as in our transcripts
 # was built without ploop; OpenVZ 7 is ploop-only.
+# hwaddr: the host's first ethernet address, which vzctl mixes into generated
+# veth MACs; the legacy default is the one of the machine the transcripts in
+# shared/real-vzctl-4.11 come from (recovered from the MACs they show).
 FLAVOUR_DEFAULTS = {
-    LEGACY: {"ploop": False, "vswap": True},
-    VZ7: {"ploop": True, "vswap": True},
+    LEGACY: {"ploop": False, "vswap": True, "hwaddr": "e2:90:df:ed:51:af"},
+    VZ7: {"ploop": True, "vswap": True, "hwaddr": "e2:90:df:ed:51:af"},
 }
 
 

@@ -1,0 +1,414 @@
+"""``vzctl create`` (vzctl 4.x src/lib/create.c vps_create(), fs_create(),
+vps_postcreate(); libvzctl create.c for the vz7 wording).
+
+The template cache tarball is unpacked into VE_PRIVATE.tmp with numeric
+owners and renamed into place.  A ploop CT is emulated as a directory:
+``VE_PRIVATE/root.hdd/DiskDescriptor.xml`` and an image stand-in file
+(``root.hdd`` on legacy, ``root.hds`` on vz7) next to ``root.hdd/fs/``, which
+holds the CT's files and is what gets bind-mounted on VE_ROOT.
+"""
+import os
+import shutil
+import subprocess
+import tarfile
+import uuid as uuid_mod
+
+from .. import paths
+from . import apply as apply_mod
+from . import config as cfg
+from . import fsops
+from . import options
+
+TAR_EXTS = ("", ".gz", ".bz2", ".xz")
+
+
+def parse_run(run):
+    if run.legacy:
+        return options.parse_opt(run, options.CREATE_OPTIONS)
+    table = [o for o in options.CREATE_OPTIONS if o[0] not in ("velayout", "local_uid", "local_gid")]
+    rc = options.parse_opt(run, table)
+    if rc:
+        return rc
+    if run.cmd_p.layout is not None and (run.cmd_p.layout != "ploop" or run.cmd_p.layout_mode):
+        return 20
+    return 0
+
+
+def _fail(run, rc):
+    run.log.error("Creation of container private area failed" if run.legacy
+                  else "Creation of Container private area failed")
+    return rc
+
+
+def find_template(run, template_dir, ostmpl):
+    for ext in TAR_EXTS:
+        path = os.path.join(template_dir, "cache", "%s.tar%s" % (ostmpl, ext))
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def _download(run, ostmpl):
+    """vztmpl-dl: run the host's one when on PATH, else answer as the real
+    script does for a template the download server does not have."""
+    exe = shutil.which("vztmpl-dl")
+    if exe is None:
+        run.log.raw_err("vztmpl-dl ERROR: template %s not found!" % ostmpl)
+        return 1
+    return subprocess.run([exe, ostmpl]).returncode
+
+
+def unpack(tarball, dest):
+    """Unpack a template cache with numeric owners (vps-create's tar -xp --numeric-owner)."""
+    try:
+        with tarfile.open(tarball, "r:*") as tar:
+            try:
+                tar.extractall(dest, numeric_owner=True, filter="fully_trusted")
+            except TypeError:
+                tar.extractall(dest, numeric_owner=True)
+        return 0
+    except (tarfile.TarError, OSError):
+        proc = subprocess.run(["tar", "--numeric-owner", "-xpf", tarball, "-C", dest],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return proc.returncode
+
+
+DISK_DESCRIPTOR = """<?xml version="1.0"?>
+<Parallels_disk_image Version="1.0">
+  <Disk_Parameters>
+    <Disk_size>%(sectors)d</Disk_size>
+    <Cylinders>%(cylinders)d</Cylinders>
+    <Heads>16</Heads>
+    <Sectors>63</Sectors>
+    <Padding>0</Padding>
+  </Disk_Parameters>
+  <StorageData>
+    <Storage>
+      <Start>0</Start>
+      <End>%(sectors)d</End>
+      <Blocksize>2048</Blocksize>
+      <Image>
+        <GUID>%(guid)s</GUID>
+        <Type>Compressed</Type>
+        <File>%(image)s</File>
+      </Image>
+    </Storage>
+  </StorageData>
+  <Snapshots>
+    <TopGUID>%(guid)s</TopGUID>
+    <Shot>
+      <GUID>%(guid)s</GUID>
+      <ParentGUID>{00000000-0000-0000-0000-000000000000}</ParentGUID>
+    </Shot>
+  </Snapshots>
+</Parallels_disk_image>
+"""
+
+
+def image_name(run):
+    return "root.hdd" if run.legacy else "root.hds"
+
+
+def make_ploop(run, private, size_kib):
+    hdd = os.path.join(private, "root.hdd")
+    os.makedirs(os.path.join(hdd, "fs"), exist_ok=True)
+    guid = "{%s}" % uuid_mod.uuid4()
+    sectors = int(size_kib) * 2
+    with open(os.path.join(hdd, "DiskDescriptor.xml"), "w") as handle:
+        handle.write(DISK_DESCRIPTOR % {"sectors": sectors, "cylinders": sectors // (16 * 63),
+                                        "guid": guid, "image": image_name(run)})
+    with open(os.path.join(hdd, image_name(run)), "w") as handle:
+        handle.write("vzemu ploop image stand-in: the CT's files are in fs/\n")
+    return os.path.join(hdd, "fs")
+
+
+def run(run_):
+    run = run_
+    if not run.legacy:
+        return _run_vz7(run)
+    log = run.log
+    cmd = run.cmd_p
+    vps = run.gparam
+    dst = run.conf_path
+    cfg_exists = os.path.exists(dst)
+    sample = None
+    if cmd.config is not None:
+        src = paths.sample_path(cmd.config)
+        if not os.path.exists(src):
+            log.error("Sample config %s not found" % src, 2)
+            return _fail(run, 82)
+        if cfg_exists:
+            log.error("Error: container config file %s already exists, can not use --config option"
+                      % dst)
+            return _fail(run, 82)
+        sample = cmd.config
+    elif vps.config is not None:
+        src = paths.sample_path(vps.config)
+        if not os.path.exists(src):
+            log.error("Sample config %s not found" % src, 2)
+            log.error("Fix the value of CONFIGFILE in %s" % paths.VZ_CONF)
+            return _fail(run, 82)
+        if not cfg_exists:
+            sample = vps.config
+        else:
+            log.info("Warning: CT config file already exists, not applying a default config sample.")
+            log.info("It might lead to incomplete CT configuration, you can use --applyconfig to fix.")
+    if sample is not None:
+        shutil.copyfile(paths.sample_path(sample), dst)
+        conf_p = cfg.Params()
+        cfg.load_conf(paths.sample_path(sample), run.veid, conf_p, run.host, log)
+        cfg.merge(vps, conf_p)
+        if conf_p.origin_sample is None:
+            cmd.origin_sample = sample
+    rc = _create(run, sample)
+    if rc:
+        if sample is not None:
+            try:
+                os.unlink(dst)
+            except OSError:
+                pass
+        return _fail(run, rc)
+    return 0
+
+
+def _create(run, sample):
+    log = run.log
+    cmd = run.cmd_p
+    vps = run.gparam
+    cfg.merge(vps, cmd)
+    if vps.template is None:
+        log.error("TEMPLATE is not set")
+        return 24
+    if vps.private is None:
+        log.error("VE_PRIVATE is not set")
+        return 23
+    if vps.root is None:
+        log.error("VE_ROOT is not set")
+        return 22
+    if os.path.isdir(vps.private) and os.listdir(vps.private):
+        log.error("Private area already exists in %s" % vps.private)
+        return 44
+    if vps.layout is None:
+        vps.layout = "ploop" if run.host.ploop else "simfs"
+    if vps.layout == "ploop" and not run.host.ploop:
+        log.error("Warning: ploop support is not compiled in")
+        log.error("Alternatively, if you can't or don't want to use ploop, please")
+        log.error("add --layout simfs option, or set VE_LAYOUT=simfs in %s" % paths.VZ_CONF)
+        return 99
+    if cmd.name is not None:
+        rc = apply_mod.set_name(run, cmd.name, cmd.name)
+        if rc:
+            return rc
+    if cmd.ostmpl is None and vps.ostmpl is None and vps.def_ostmpl is not None:
+        vps.ostmpl = vps.def_ostmpl
+    if vps.ostmpl is None:
+        log.error("OS template is not specified")
+        _drop_name(run)
+        return 29
+    rc = _fs_create(run)
+    if rc:
+        _drop_name(run)
+        return rc
+    # vps_postcreate(): mounts VE_ROOT (creating it) and runs postcreate.sh
+    os.makedirs(vps.root, exist_ok=True)
+    log.info("Performing postcreate actions")
+    _postcreate(run)
+    from .lifecycle import move_config
+    move_config(run.veid, backup=False)
+    if cmd.root_orig is None and vps.root_orig is not None:
+        cmd.root_orig = vps.root_orig
+    if cmd.private_orig is None and vps.private_orig is not None:
+        cmd.private_orig = vps.private_orig
+    cmd.ostmpl = os.path.basename(vps.ostmpl)
+    old = cfg.Params()
+    cfg.merge(old, vps)
+    old.ip = list(vps.ip)
+    rc = cfg.save_config(run.conf_path, cmd, old, log)
+    if rc:
+        apply_mod.remove_names(run.veid)
+        return rc
+    log.info("Container private area was created")
+    return 0
+
+
+def _drop_name(run):
+    if run.cmd_p.name is not None:
+        apply_mod.remove_names(run.veid)
+
+
+def _postcreate(run):
+    """postcreate.sh's visible effects: an /etc/resolv.conf and /etc/hosts
+    exist in the new CT."""
+    private = run.gparam.private
+    base = fsops.fs_source(private, run.gparam.layout)
+    etc = os.path.join(base, "etc")
+    if os.path.isdir(etc):
+        for name in ("resolv.conf",):
+            path = os.path.join(etc, name)
+            if not os.path.lexists(path):
+                open(path, "a").close()
+
+
+def _fs_create(run):
+    log = run.log
+    vps = run.gparam
+    ploop = vps.layout == "ploop"
+    if ploop and (vps.diskspace is None or vps.diskspace[1] <= 0):
+        log.error("Error: diskspace not set (required for ploop)")
+        return 63
+    tarball = find_template(run, vps.template, vps.ostmpl)
+    if tarball is None:
+        if _download(run, vps.ostmpl) == 0:
+            tarball = find_template(run, vps.template, vps.ostmpl)
+    if tarball is None:
+        log.error("Cached OS template %s/cache/%s.tar[.gz|.bz2|.xz] not found"
+                  % (vps.template, vps.ostmpl))
+        return 91
+    private = vps.private
+    if os.path.isdir(private) and fsops.is_mountpoint(private):
+        log.error("Can't create: private dir (%s) is a mount point. Suggestion: use "
+                  "--private %s/private" % (private, private))
+        return 48
+    os.makedirs(private, exist_ok=True)
+    tmp = private + ".tmp"
+    if os.path.exists(tmp):
+        log.error("Warning: Temp dir %s already exists, deleting" % tmp)
+        fsops.rm_rf(tmp)
+    try:
+        os.makedirs(tmp)
+    except OSError as exc:
+        log.error("Unable to create directory %s" % tmp, exc.errno)
+        return 48
+    untar_to = tmp
+    if ploop:
+        log.info("Creating image: %s/root.hdd/%s size=%dK" % (tmp, image_name(run), vps.diskspace[1]))
+        untar_to = make_ploop(run, tmp, vps.diskspace[1])
+    if vps.disk_quota == "yes" and not ploop and vps.diskspace and vps.diskinodes:
+        os.makedirs(paths.state_path("quota"), exist_ok=True)
+        with open(paths.state_path("quota", str(run.veid)), "w") as handle:
+            handle.write("%s\n" % run.veid)
+    log.info("Creating container private area (%s)" % vps.ostmpl)
+    if unpack(tarball, untar_to):
+        log.error("Error in tar")
+        fsops.rm_rf(tmp)
+        try:
+            os.rmdir(private)
+        except OSError:
+            pass
+        return 47
+    try:
+        os.rmdir(private)
+    except OSError:
+        pass
+    try:
+        os.rename(tmp, private)
+    except OSError as exc:
+        log.error("Can't rename %s to %s" % (tmp, private), exc.errno)
+        fsops.rm_rf(tmp)
+        return 48
+    return 0
+
+
+# ---------------------------------------------------------------- vz7
+
+def _run_vz7(run):
+    """OpenVZ 7: CTID.conf is a symlink to VE_PRIVATE/ve.conf; ploop only."""
+    log = run.log
+    cmd = run.cmd_p
+    vps = run.gparam
+    conf = run.conf_path
+    if os.path.exists(conf) and vps.private and os.path.exists(vps.private):
+        log.error("Container %s already exists" % run.veid)
+        return 44
+    if cmd.config is not None:
+        src = paths.sample_path(cmd.config)
+        if not os.path.exists(src):
+            log.error("Sample config file %s not found" % src)
+            return 82
+        sample = cmd.config
+    elif os.path.exists(conf):
+        src = conf
+        sample = None
+    else:
+        sample = vps.config
+        src = paths.sample_path(sample) if sample else None
+        if src is None or not os.path.exists(src):
+            src, sample = paths.VZ_CONF, None
+    conf_p = cfg.Params()
+    if src != paths.VZ_CONF:
+        cfg.load_conf(src, run.veid, conf_p, run.host, log)
+    cfg.merge(vps, conf_p)
+    if sample is not None and conf_p.origin_sample is None:
+        cmd.origin_sample = sample
+    cfg.merge(vps, cmd)
+    if vps.private is None:
+        log.error("VE_PRIVATE is not specified")
+        return 21
+    if os.path.exists(vps.private):
+        log.error("Private area %s already exists" % vps.private)
+        return 44
+    vps.layout = "ploop"
+    if cmd.name is not None:
+        from . import veid_by_name
+        owner = veid_by_name(cmd.name)
+        if owner >= 0 and str(owner) != str(run.veid):
+            log.error("Conflict: name %s already used by Container %s" % (cmd.name, owner))
+            return 137
+    if vps.ostmpl is None:
+        vps.ostmpl = vps.def_ostmpl
+    if vps.ostmpl is None:
+        log.error("The ostemplate is not specified")
+        return 21
+    if vps.diskspace is None:
+        vps.diskspace = (10485760, 10485760)
+    tarball = find_template(run, vps.template or "/vz/template", vps.ostmpl)
+    if tarball is None:
+        log.error("Unable to get the cached package set for %s: OS template not found" % vps.ostmpl)
+        log.error("Creation of Container private area failed")
+        return 91
+    log.info("Creating Container private area (%s) with applications from config (%s)"
+             % (vps.ostmpl, "ve-%s.conf-sample" % sample if sample else os.path.basename(src)))
+    tmp = vps.private + ".private_temporary"
+    fsops.rm_rf(tmp)
+    os.makedirs(tmp)
+    fs_dir = make_ploop(run, tmp, vps.diskspace[1])
+    if unpack(tarball, fs_dir):
+        fsops.rm_rf(tmp)
+        log.error("Creation of Container private area failed")
+        return 47
+    os.makedirs(os.path.dirname(vps.private) or "/", exist_ok=True)
+    os.rename(tmp, vps.private)
+    veconf = os.path.join(vps.private, "ve.conf")
+    if src != paths.VZ_CONF:
+        shutil.copyfile(src, veconf + ".new")
+    else:
+        open(veconf + ".new", "w").close()
+    os.rename(veconf + ".new", veconf)
+    os.makedirs(vps.root, exist_ok=True)
+    log.info("Container is mounted")
+    log.info("Postcreate action done")
+    log.info("Container is unmounted")
+    if cmd.root_orig is None and vps.root_orig is not None:
+        cmd.root_orig = vps.root_orig
+    if cmd.private_orig is None and vps.private_orig is not None:
+        cmd.private_orig = vps.private_orig
+    cmd.ostmpl = vps.ostmpl
+    cmd.layout = "ploop"
+    cmd.diskspace = vps.diskspace
+    old = cfg.Params()
+    cfg.merge(old, conf_p)
+    old.ip = list(conf_p.ip)
+    cfg.save_config(veconf, cmd, old, log, quiet_success=True)
+    try:
+        if os.path.lexists(conf):
+            os.unlink(conf)
+        os.symlink(veconf, conf)
+    except OSError as exc:
+        log.error("Unable to create the symlink: %s" % conf, exc.errno)
+        return 3
+    if cmd.name is not None:
+        rc = apply_mod.set_name(run, cmd.name, None)
+        if rc:
+            return rc
+    log.info("Container private area %s created" % vps.private)
+    return 0

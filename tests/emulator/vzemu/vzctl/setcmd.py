@@ -1,0 +1,307 @@
+"""``vzctl set`` (vzctl 4.x src/vzctl-actions.c: set(), vps_set(),
+check_set_opt(), check_set_mode(); src/lib/res.c vps_setup_res())."""
+import os
+
+from .. import paths
+from . import apply as apply_mod
+from . import config as cfg
+from . import options
+
+
+def parse_run(run):
+    rc = options.parse_opt(run, options.SET_OPTIONS, short=True)
+    if rc and not run.legacy and rc == 21:
+        return rc
+    return rc
+
+
+def run(run_):
+    run = run_
+    log = run.log
+    cmd = run.cmd_p
+    nopts = len(run.argv)
+    warn_save = [True]
+    if run.veid == 0 and run.legacy:
+        ret = _set_ve0(run, warn_save)
+    else:
+        ret = _set(run, nopts, warn_save)
+    if cmd.save:
+        if ret:
+            log.error("Error: failed to apply some parameters, not saving configuration file!")
+            return ret
+        if not os.path.exists(run.conf_path):
+            log.error("WARNING: %s not found" % run.conf_path, cfg_errno())
+        rc = cfg.save_config(run.conf_path, cmd, run.vps_p, log,
+                             quiet_success=not run.legacy)
+        if rc == 0 and not run.legacy:
+            log.info("Saved parameters for Container %s" % run.veid)
+        return rc
+    if warn_save[0] and not ret:
+        if run.legacy:
+            running = run.veid == 0 or apply_mod.is_running(run)
+            log.info("WARNING: Settings were not saved to config %s(use --save flag)"
+                     % ("and will be lost after CT restart " if running else ""))
+        elif not cmd.userpw and not cmd.reset_ub:
+            log.raw_out("WARNING: Changes are not saved and will be dropped on the next start."
+                        " Suspend or migrate operations may fail."
+                        " Use --save to save the settings in the configuration file.\n")
+    return ret
+
+
+def cfg_errno():
+    import errno
+    return errno.ENOENT
+
+
+def _set_ve0(run, warn_save):
+    cmd = run.cmd_p
+    log = run.log
+    if cmd.reset_ub:
+        ub = run.vps_p.ub
+        warn_save[0] = False
+        cpu = None
+    else:
+        ub = cmd.ub
+        cpu = cmd
+    if ub:
+        log.info("UB limits were set successfully")
+    apply_mod.apply_io(run, cmd, True)
+    if cpu is not None and cpu.cpuunits is not None:
+        log.info("Setting CPU units: %d" % cpu.cpuunits)
+    return 0
+
+
+def _check_veth(run):
+    cmd = run.cmd_p
+    log = run.log
+    conf_dev = None
+    for dev in cmd.veth:
+        if dev["configure"]:
+            conf_dev = dev
+            break
+    if conf_dev is None:
+        return 0
+    if not conf_dev["ifname"]:
+        log.error("Invalid usage.  Option --ifname not specified")
+        return 20
+    merged = False
+    for dev in list(cmd.veth):
+        if dev is not conf_dev and dev["ifname"] == conf_dev["ifname"]:
+            cfg._fill(conf_dev, dev)
+            conf_dev["configure"] = False
+            cmd.veth.remove(dev)
+            merged = True
+            break
+    if not merged and cfg._find_veth(run.vps_p.veth, conf_dev["ifname"]) is None:
+        log.error("Invalid usage: veth device %s is not configured, use --netif_add option first"
+                  % conf_dev["ifname"])
+        return 20
+    return 0
+
+
+def _is_vswap(ub):
+    phys = ub.get("PHYSPAGES")
+    return phys is not None and phys[1] not in (cfg.LONG_MAX, cfg.INT_MAX)
+
+
+def check_set_opt(run, nopts):
+    cmd = run.cmd_p
+    g = run.gparam
+    log = run.log
+    if cmd.reset_ub and nopts > 1:
+        log.error("Error: option --reset_ub is exclusive")
+        return 20
+    if (_is_vswap(cmd.ub) or _is_vswap(g.ub)) and "SWAPPAGES" not in cmd.ub \
+            and "SWAPPAGES" not in g.ub:
+        log.error("Error: required UB parameter (swap) not set")
+        return 28
+    if cmd.offline_resize:
+        if cmd.diskspace is None:
+            log.error("Error: option --offline-resize can only be used with --diskspace")
+            return 20
+        if apply_mod.layout_of(run) != "ploop":
+            log.info("Warning: option --offline-resize only makes sense for a ploop CT")
+    if cmd.nodemask is not None and cmd.cpumask is None:
+        log.error("Error: option --nodemask requires --cpumask")
+        return 20
+    if cmd.cpumask == "auto" and cmd.nodemask is None:
+        log.error("Error: --cpumask auto requires --nodemask")
+        return 20
+    if not cmd.save:
+        if cmd.name is not None:
+            log.error("Error: unable to use --name option without --save")
+            return 131
+        if cmd.ostmpl is not None:
+            log.error("Error: unable to use --ostemplate option without --save")
+            return 20
+        if cmd.stop_timeout is not None:
+            log.error("Error: unable to use --stop-timeout option without --save")
+            return 20
+        if cmd.save_force:
+            log.error("Error: --force is useless without --save")
+            return 20
+        if cmd.diskspace is not None and apply_mod.layout_of(run) == "ploop":
+            log.error("Error: can't use --diskspace without --save for a ploop-based container")
+            return 20
+        if cmd.setmode == "restart":
+            log.error("Error: --setmode restart doesn't make sense without --save flag")
+            return 20
+    return 0
+
+
+def _check_vz7_opt(run):
+    cmd = run.cmd_p
+    log = run.log
+    if cmd.save:
+        return 0
+    if cmd.setmode == "restart":
+        log.error("It is not allowed to use restart mode without --save")
+        return 20
+    if cmd.name is not None:
+        log.error("Unable to use the --name option without --save")
+        return 137
+    if cmd.diskspace is not None and apply_mod.layout_of(run) == "ploop":
+        log.error("It is not allowed to use the --diskspace option without --save")
+        return 20
+    return 0
+
+
+def check_set_mode(run):
+    """0: apply; 1: restart; -1: refuse (32)."""
+    cmd = run.cmd_p
+    old = run.gparam
+    log = run.log
+    setmode = cmd.setmode
+    loud = setmode != "restart"
+    found = 0
+
+    def say(msg):
+        if loud:
+            log.error(msg)
+    if (cmd.cap_on and cmd.cap_on != old.cap_on) or (cmd.cap_off and cmd.cap_off != old.cap_off):
+        say("Unable to set capability on a running container")
+        found += 1
+    if (cmd.iptables and cmd.iptables != old.iptables) or \
+            (cmd.netfilter and cmd.netfilter != old.netfilter):
+        say("Unable to set iptables/netfilter on a running container")
+        found += 1
+    if cmd.features_known and cmd.features_mask != old.features_mask:
+        say("Unable to set features on a running container")
+        found += 1
+    if cmd.quotaugidlimit is not None:
+        cur = cmd.quotaugidlimit
+        prev = old.quotaugidlimit or 0
+        if cur != 0 and prev == 0:
+            say("Unable to turn on second-level disk quota on a running container")
+            found += 1
+        elif cur == 0 and prev != 0:
+            say("Unable to turn off second-level disk quota on a running container")
+            found += 1
+    if cmd.disk_quota is not None and cmd.disk_quota != old.disk_quota:
+        say("Unable to switch DISK_QUOTA on or off on a running container")
+        found += 1
+    if cmd.mount_opts is not None and (old.mount_opts is None or cmd.mount_opts != old.mount_opts):
+        say("Unable to change mount options on a running container")
+        found += 1
+    if not found:
+        return 0
+    if setmode == "restart":
+        return 1
+    if setmode == "ignore":
+        return -1
+    log.error("WARNING: Some of the parameters could not be applied to a running container.\n"
+              "\tPlease consider using --setmode option")
+    return 0
+
+
+def _apply_cfg(run):
+    cmd = run.cmd_p
+    name = cmd.apply_cfg
+    path = paths.sample_path(name)
+    if not os.path.exists(path):
+        run.log.error("Sample config file not found: %s" % path)
+        return 109
+    sample = cfg.Params()
+    cfg.load_conf(path, run.veid, sample, run.host, run.log)
+    for attr in ("root", "root_orig", "private", "private_orig", "ostmpl", "hostname",
+                 "description"):
+        setattr(sample, attr, None)
+    sample.ip = []
+    if sample.origin_sample is None:
+        sample.origin_sample = name
+    cfg.merge(cmd, sample)
+    return 0
+
+
+def _set(run, nopts, warn_save):
+    cmd = run.cmd_p
+    log = run.log
+    g = run.gparam
+    if cmd.veth or cmd.veth_del:
+        rc = _check_veth(run)
+        if rc:
+            warn_save[0] = False
+            return rc
+    rc = check_set_opt(run, nopts) if run.legacy else _check_vz7_opt(run)
+    if rc:
+        return rc
+    if cmd.apply_cfg_map and g.name is not None:
+        rc = apply_mod.set_name(run, g.name, g.name)
+        if rc:
+            return rc
+    is_run = apply_mod.is_running(run)
+    if cmd.reset_ub:
+        if not is_run:
+            log.error("Container is not running")
+            return 31
+        if run.vps_p.ub:
+            log.info("UB limits were set successfully")
+        warn_save[0] = False
+        return 0
+    if cmd.name is not None:
+        rc = apply_mod.set_name(run, cmd.name, run.vps_p.name)
+        if rc:
+            warn_save[0] = False
+            return rc
+    if is_run:
+        if cmd.private_orig is not None:
+            log.error("Unable to change VE_PRIVATE on a running container")
+            return 32
+        if cmd.root_orig is not None:
+            log.error("Unable to change VE_ROOT on a running container")
+            return 32
+    if cmd.userpw:
+        rc = apply_mod.set_userpasswd(run, is_run)
+        if nopts == 2:
+            warn_save[0] = False
+        if rc:
+            return rc
+    if cmd.apply_cfg is not None:
+        rc = _apply_cfg(run)
+        if rc:
+            return rc
+    layout = apply_mod.layout_of(run)
+    if cmd.diskspace is not None and layout == "ploop":
+        if not run.host.ploop:
+            if run.legacy:
+                log.error("Warning: ploop support is not compiled in")
+            return 99
+        if cmd.offline_resize:
+            mounted = apply_mod.is_mounted(run) == 1
+            if is_run or mounted:
+                log.error("Option --offline-resize can't be used on a %s container"
+                          % ("running" if is_run else "mounted"))
+                return 21
+    if cmd.diskinodes is not None and layout == "ploop":
+        log.info("Warning: --diskinodes is ignored for ploop-based container")
+    if cmd.save and not is_run:
+        return 0
+    if is_run:
+        mode = check_set_mode(run)
+        if mode < 0:
+            return 32
+        if mode > 0:
+            cfg.merge(g, cmd)
+            from . import lifecycle
+            return lifecycle.do_restart(run)
+    return apply_mod.apply_running(run, cmd, is_run)
