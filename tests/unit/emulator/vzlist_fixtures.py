@@ -355,3 +355,21 @@ def config_history(names, ctid, lines=None):
             lines = _apply_normal_diff(lines, diff)
             history.append((command, "\n".join(lines) + "\n"))
     return history
+
+
+def transcript_blocks(name):
+    """Every command of a transcript: dicts with command, stdout, stderr, rc, diff."""
+    with open(os.path.join(TRANSCRIPTS, name), encoding="utf-8") as handle:
+        text = handle.read()
+    blocks = []
+    for block in ("\n" + text).split("\n$ ")[1:]:
+        head, _, rest = block.partition("\n--stdout--\n")
+        stdout, _, rest = rest.partition("--stderr--\n")
+        stderr, _, rest = rest.partition("[exit ")
+        rc_text, _, rest = rest.partition("]")
+        diff = None
+        if "--- config diff ---\n" in rest:
+            diff = rest.split("--- config diff ---\n", 1)[1].split("\n")
+        blocks.append({"command": head, "stdout": stdout, "stderr": stderr,
+                       "rc": int(rc_text), "diff": diff})
+    return blocks
