@@ -334,7 +334,7 @@ def umount(run):
 def status(run):
     g = run.gparam
     exist = bool(g.private) and os.path.exists(g.private) and os.path.exists(run.conf_path)
-    mounted = apply_mod.is_mounted(run) == 1
+    mounted = apply_mod.is_mounted(run, quiet=not run.legacy) == 1
     running = fsops.is_running(run.veid)
     suspended = exist and not running and os.path.exists(_dumpfile(run))
     if run.legacy:
@@ -383,7 +383,7 @@ def destroy(run):
         pass
     if not run.legacy:
         apply_mod.remove_names(run.veid)
-    move_config(run.veid, backup=run.legacy)
+    move_config(run.veid, backup=True, vz7=not run.legacy)
     try:
         os.unlink(_dumpfile(run))
     except FileNotFoundError:
@@ -430,12 +430,20 @@ def destroy_dir(run, directory):
     return 0
 
 
-def move_config(veid, backup):
+def move_config(veid, backup, vz7=False):
     """move_config(): rename CT config and action scripts to *.destroyed
-    (backup) or remove earlier *.destroyed copies."""
+    (backup) or remove earlier *.destroyed copies.  On vz7 (libvzctl
+    destroy_conf()) a config that is no regular file any more (the symlink
+    to the destroyed VE_PRIVATE/ve.conf) is removed instead."""
     for suffix in ("conf", "mount", "umount", "premount", "postumount", "start", "stop"):
         path = os.path.join(paths.CONF_DIR, "%s.%s" % (veid, suffix))
         gone = path + ".destroyed"
+        if vz7 and suffix == "conf" and not os.path.isfile(path):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            continue
         if backup:
             try:
                 os.rename(path, gone)
