@@ -709,7 +709,7 @@ def run(host, argv, console):
     order = build_field_order(opts, console)
     if order is False:
         return 1
-    if os.geteuid() != 0:
+    if os.getuid() != 0:   # main(): getuid(), the real uid
         console.err("This program can only be run under root.\n")
         return 1
     cts = collect(host, opts, order, console)

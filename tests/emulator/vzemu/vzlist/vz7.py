@@ -729,7 +729,7 @@ def run(host, argv, console):
     order = build_field_order(opts, console)
     if order is None:
         return 1
-    if os.geteuid() != 0:
+    if os.getuid() != 0:   # main(): getuid(), the real uid
         console.err("This program can be run by root only.\n")
         return 1
     cts = collect(host, opts, order, console)
