@@ -26,8 +26,23 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 EMULATOR = os.path.join(REPO, "tests", "emulator")
 BIN = os.path.join(EMULATOR, "bin")
 TEMPLATE = "debian-12.0-x86_64-minimal"
-BUSYBOX_APPLETS = ("sh", "echo", "cat", "ls", "chpasswd", "true", "false", "id", "sleep",
+BUSYBOX_APPLETS = ("sh", "echo", "cat", "ls", "true", "false", "id", "sleep", "sed", "mkpasswd",
                    "hostname", "grep", "head", "wc", "env", "pwd", "mkdir", "rm", "touch")
+# Debian's busybox-static has no chpasswd applet: the template carries this.
+CHPASSWD = b"""#!/bin/sh
+# chpasswd for the busybox test template: user:password lines on stdin
+rc=0
+while IFS=: read -r user pass; do
+    if ! grep -q "^$user:" /etc/shadow; then
+        echo "chpasswd: unknown user $user" >&2
+        rc=1
+        continue
+    fi
+    hash=$(mkpasswd -m sha512 "$pass") || { rc=1; continue; }
+    sed -i "s|^$user:[^:]*:|$user:$hash:|" /etc/shadow || rc=1
+done
+exit $rc
+"""
 
 if EMULATOR not in sys.path:
     sys.path.insert(0, EMULATOR)
@@ -100,6 +115,7 @@ def template_tarball(tmp_path_factory):
         _add(tar, "./bin/busybox", binary, mode=0o755)
         for applet in BUSYBOX_APPLETS:
             _add(tar, "./bin/" + applet, kind=tarfile.SYMTYPE, link="busybox", mode=0o777)
+        _add(tar, "./bin/chpasswd", CHPASSWD, mode=0o755)
         _add(tar, "./etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
         _add(tar, "./etc/shadow", b"root:*:19000:0:99999:7:::\n", mode=0o640)
         _add(tar, "./etc/group", b"root:x:0:\n")

@@ -296,6 +296,9 @@ def _set(run, nopts, warn_save):
         log.info("Warning: --diskinodes is ignored for ploop-based container")
     if cmd.save and not is_run:
         return 0
+    if not run.legacy and not is_run:
+        # libvzctl applies parameters to running CTs only (env_apply_param)
+        return 0
     if is_run:
         mode = check_set_mode(run)
         if mode < 0:
