@@ -1083,8 +1083,13 @@ def _ul(value):
     return common.parse_ul(value)
 
 
+_HEX_PAIR = re.compile(rb"[ \t\n\v\f\r]*[+-]?[0-9a-fA-F]+")
+
+
 def unescape_eq(text):
-    """libvzctl vzctl2_unescapestr_eq(): "=XX" (hex) is a byte."""
+    """libvzctl vzctl2_unescapestr_eq(): "=XX" is the byte strtol(XX, 16)
+    gives when it uses up both characters (or there are none left: a
+    trailing "=" is a NUL, which ends the C string); otherwise "=" stays."""
     out = bytearray()
     i = 0
     while i < len(text):
@@ -1092,15 +1097,19 @@ def unescape_eq(text):
             out.append(text[i])
             i += 1
             continue
-        digits = text[i + 1:i + 3]
-        try:
-            if not digits or any(chr(c) not in "0123456789abcdefABCDEF" for c in digits):
-                raise ValueError
-            out.append(int(digits, 16))
-            i += 1 + len(digits)
-        except ValueError:
+        pair = text[i + 1:i + 3]
+        if pair == b"":
+            value = 0
+        elif _HEX_PAIR.fullmatch(pair):
+            value = int(pair.strip(), 16) & 0xFF
+        else:
             out.append(text[i])
             i += 1
+            continue
+        if value == 0:
+            break
+        out.append(value)
+        i += 1 + len(pair)
     return bytes(out)
 
 
