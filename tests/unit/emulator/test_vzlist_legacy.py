@@ -240,9 +240,14 @@ def test_running_ct_kernel_values(vzlist_host):
                                   "failcnt": 0}
     assert data[0]["laverage"] == [0.0, 0.0, 0.0]
     assert 183845 <= data[0]["uptime"] < 183900
-    # The kernel's own list of IPs, when the running state names them.
-    h.set_running(101, info={"ip": ["192.0.2.7", "192.0.2.8"]})
-    assert_result(h.vzlist("-H", "-o", "ip"), "192.0.2.7 192.0.2.8\n")
+    # What `vzctl set` applied live (without --save) is what the kernel has.
+    h.set_applied(101, {"ip": ["192.0.2.7/24", "192.0.2.8"], "ub": {"NUMPROC": [5, 6]}})
+    assert_result(h.vzlist("-H", "-o", "ip,numproc.b,numproc.l,ctid"),
+                  "192.0.2.7                5          6        101\n")
+    assert_result(h.vzlist("-H", "-o", "ctid,ip"), "       101 192.0.2.7 192.0.2.8\n")
+    # The start time the vzctl stand-in records wins over the file's mtime.
+    h.set_running(101, info={"start": time.time() - 61.5, "ip": ["10.0.0.1"]})
+    assert_result(h.vzlist("-H", "-o", "uptime"), "000d00h:01m:01s\n")
 
 
 # ---------------------------------------------------------------- JSON --

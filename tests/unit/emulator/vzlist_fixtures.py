@@ -204,6 +204,13 @@ class Host(object):
         if started is not None:
             os.utime(path, (started, started))
 
+    def set_applied(self, ctid, record):
+        """What vzctl set applied live to a running CT (state dir "applied")."""
+        path = paths.state_path("applied", "%s.json" % ctid)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as handle:
+            json.dump(record, handle)
+
     def mount_root(self, ctid, root=None, private=None):
         """Bind the private area on VE_ROOT, as vzctl mount does on simfs."""
         root = root or os.path.join(paths.VZ_ROOT_DIR, "root", str(ctid))

@@ -2,10 +2,19 @@
 
 A real OpenVZ kernel lists running CTs in /proc/vz/veinfo (with their venet
 IPs), their beancounters in /proc/user_beancounters and so on.  The emulated
-kernel is the vzemu state dir: ``running/CTID`` exists while a CT runs.  Its
-content may be a JSON object; ``{"ip": ["10.0.0.1", ...]}`` there gives the
-IPs the kernel holds (else they are taken from the CT config, as vzctl start
-adds them), ``{"paused": true}`` makes an OpenVZ 7 CT "paused".
+kernel is the vzemu state dir:
+
+- ``running/CTID`` exists while a CT runs.  The vzctl stand-in writes JSON
+  ``{"start": <epoch>, "ip": [...]}`` there; "start" (else the file's mtime)
+  gives the uptime, ``"paused": true`` makes an OpenVZ 7 CT "paused".
+- ``applied/CTID.json`` holds what ``vzctl set`` applied live to a running
+  CT: ``"ub": {"KMEMSIZE": [barrier, limit], ...}`` overrides the config's
+  beancounters, and ``"ip": [...]`` (the kernel's whole list after a live
+  change), if present, the CT's IPs.
+
+The kernel's IPs are otherwise the CT config's IP_ADDRESS: with ``set
+--save`` (the normal case) the config and the kernel agree, while the "ip"
+written at start goes stale after a live ``--ipadd``.
 """
 import json
 import os
@@ -111,10 +120,17 @@ class _Silent(object):
         pass
 
 
-def kernel_ips(info, ip_list):
+def applied(ctid):
+    """What was applied live to running CT ``ctid`` (vzctl stand-in's record)."""
+    info = running_info(paths.state_path("applied", "%s.json" % ctid))
+    return info
+
+
+def kernel_ips(ctid, ip_list):
     """The venet IPs as vzlist shows them from veinfo: no masks, glibc's
     canonical form, each followed by a blank; None when there are none."""
-    source = info.get("ip") if isinstance(info.get("ip"), list) else ip_list
+    live = applied(ctid).get("ip")
+    source = live if isinstance(live, list) else ip_list
     out = []
     for item in source:
         addr = b(item).split(b"/", 1)[0]
@@ -136,12 +152,15 @@ def legacy_running():
         veid = common.to_int32(value)
         if not veid:
             continue
-        info = running_info(path)
-        ips = None
-        if not isinstance(info.get("ip"), list):
-            ips = _quiet_param(veid).ip
-        out[veid] = kernel_ips(info, ips or [])
+        out[veid] = kernel_ips(veid, _quiet_param(veid).ip)
     return out
+
+
+def started(path, mtime):
+    start = running_info(path).get("start")
+    if isinstance(start, (int, float)) and not isinstance(start, bool):
+        return float(start)
+    return mtime
 
 
 class Kernel(object):
@@ -164,9 +183,14 @@ class Kernel(object):
 
     def ubc(self, veid):
         param = self.param(veid)
+        live = applied(veid).get("ub")
+        live = live if isinstance(live, dict) else {}
         out = {}
         for name in legacy_conf.UBC_NAMES:
             barrier, limit = param.ubc.get(name, (LONG_MAX, LONG_MAX))
+            pair = live.get(name.upper())
+            if isinstance(pair, list) and len(pair) == 2:
+                barrier, limit = int(pair[0]), int(pair[1])
             out[name] = [0, 0, barrier, limit, 0]
         return out
 
@@ -177,8 +201,8 @@ class Kernel(object):
 
     def cpustat(self, ctid):
         entry = self.entry(str(ctid))
-        started = entry[1] if entry else time.time()
-        return (0.0, 0.0, 0.0), uptime_since(started)
+        since = started(*entry) if entry else time.time()
+        return (0.0, 0.0, 0.0), uptime_since(since)
 
     def cpu(self, veid):
         param = self.param(veid)

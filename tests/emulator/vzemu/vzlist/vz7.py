@@ -847,14 +847,22 @@ def global_conf():
     return _GLOBAL
 
 
+_CONFS = {}
+
+
 def ct_conf(ctid):
-    """The CT's merged settings, or None if its config cannot be opened."""
-    own = read_conf(os.path.join(paths.CONF_DIR, "%s.conf" % ctid.decode("latin-1")))
-    if own is None:
-        return None
-    merged = dict(global_conf())
-    merged.update(own)
-    return merged
+    """The CT's merged settings, or None if its config cannot be opened
+    (read once per run: vzlist never writes)."""
+    if ctid not in _CONFS:
+        own = read_conf(os.path.join(paths.CONF_DIR, "%s.conf" % ctid.decode("latin-1")))
+        if own is None:
+            _CONFS[ctid] = None
+        else:
+            merged = dict(global_conf())
+            merged.update(own)
+            _CONFS[ctid] = merged
+    conf = _CONFS[ctid]
+    return dict(conf) if conf is not None else None
 
 
 def subst(ctid, path):
@@ -988,7 +996,8 @@ def collect(host, opts, order, console):
             if status is None or not status & ENV_STATUS_EXISTS:
                 continue
             cts[ctid] = CT(ctid, status)
-    for name, (path, mtime) in state.running_entries().items():
+    running = state.running_entries()
+    for name, (path, mtime) in running.items():
         ctid = parse_ctid(b(name))
         if ctid is None or ctid == b"0":
             continue
@@ -1020,8 +1029,8 @@ def collect(host, opts, order, console):
     if check_param(order, RES_LA) or check_param(order, RES_UPTIME):
         for ct in records:
             if ct.status & ENV_STATUS_RUNNING:
-                entry = state.running_entries().get(ct.ctid.decode("latin-1"))
-                started = entry[1] if entry else None
+                entry = running.get(ct.ctid.decode("latin-1"))
+                started = state.started(*entry) if entry else None
                 ct.cpustat = ((0.0, 0.0, 0.0),
                               state.uptime_since(started) if started else common.float32(0.0))
     for ct in records:
@@ -1050,21 +1059,24 @@ def collect(host, opts, order, console):
 
 def running_ips(ctid, info):
     """The venet IPs of /proc/vz/veinfo for a running CT (see state.py)."""
-    ips = None
-    if not isinstance(info.get("ip"), list):
-        conf = ct_conf(ctid) or {}
-        ips = [item.split(b"/", 1)[0] for item in
-               legacy_conf.strtok(conf.get(b"IP_ADDRESS", b""), b" \t")]
-    text = state.kernel_ips(info, ips or [])
+    conf = ct_conf(ctid) or {}
+    ips = [item.split(b"/", 1)[0] for item in
+           legacy_conf.strtok(conf.get(b"IP_ADDRESS", b""), b" \t")]
+    text = state.kernel_ips(ctid.decode("latin-1"), ips)
     return text if text is not None else b""
 
 
 def kernel_ubc(ctid):
     conf = ct_conf(ctid) or {}
+    live = state.applied(ctid.decode("latin-1")).get("ub")
+    live = live if isinstance(live, dict) else {}
     out = {}
     for name in legacy_conf.UBC_NAMES:
         pair = _ubc_pair(conf, name)
         barrier, limit = pair if pair is not None else (LONG_MAX, LONG_MAX)
+        override = live.get(name.upper())
+        if isinstance(override, list) and len(override) == 2:
+            barrier, limit = int(override[0]), int(override[1])
         out[name] = [0, 0, barrier, limit, 0]
     return out
 
