@@ -59,7 +59,7 @@ ARGUMENT_SPEC = dict(
     xml=dict(type="str"),
 )
 
-MUTUALLY_EXCLUSIVE = [["xml"] + list(SETTING_PARAMS)]
+MUTUALLY_EXCLUSIVE = [["xml", param] for param in SETTING_PARAMS]
 
 
 def _pair(text, param, parse):

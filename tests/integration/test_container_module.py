@@ -38,7 +38,7 @@ def _task(name, args, register, check=False):
 
 
 def _playbook(tasks):
-    return json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}])
+    return json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], indent=1)
 
 
 @pytest.mark.parametrize("param, first, first_line, second, second_line", SETTINGS,
@@ -65,7 +65,7 @@ def test_setting_lifecycle(openvz_host, run_playbook, param, first, first_line, 
     assert not again["changed"]
     conf = openvz_host.conf_text(101)
     assert second_line in conf
-    mutating = [c["argv"] for c in openvz_host.mutating_calls()]
+    mutating = [[c["tool"]] + c["argv"] for c in openvz_host.mutating_calls()]
     assert mutating == created["commands"] + changed["commands"]
     assert changed["diff"]["before"] != changed["diff"]["after"]
     assert_valid(changed["xml"])
