@@ -5,7 +5,6 @@ print_ve() sorts and prints them.  Kernel-side facts come from the emulated
 kernel (vzemu state dir) instead of /proc/vz.
 """
 import os
-import time
 
 from .. import paths
 from . import common, legacy_conf, state

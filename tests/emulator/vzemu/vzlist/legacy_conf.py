@@ -147,7 +147,6 @@ class Reader(object):
             key = ALIASES.get(key, key)
             if key not in KNOWN and key not in IGNORED:
                 continue  # "unknown parameter" is logged at level 1: not shown
-            shown = value
             ret, shown = self.parse(veid, param, key, value)
             if ret == OK or ret == ERR_INVAL_SKIP:
                 continue
@@ -170,9 +169,7 @@ class Reader(object):
         handler = getattr(self, "_" + k, None)
         if handler is not None:
             return handler(veid, p, value)
-        if key in IGNORED:
-            return OK, value
-        return OK, value
+        return OK, value   # known but not needed by vzlist, or ignored
 
     # --- strings (conf_parse_str: first one wins) ---
     def _str(self, p, attr, value):
@@ -216,9 +213,6 @@ class Reader(object):
         if ret == OK:
             p.private = subst_veid(veid, v)
         return ret, v
-
-    def _plain_str(self, veid, p, v, key):
-        return self._seen_str(p, key, v), v
 
     def _CONFIGFILE(self, veid, p, v):
         return self._seen_str(p, "CONFIGFILE", v), v
