@@ -27,6 +27,20 @@ SETTINGS = [
     ("diskspace", "10G:11G", 'DISKSPACE="10485760:11534336"', "20G", 'DISKSPACE="20971520:20971520"'),
     ("description", "web server", 'DESCRIPTION="web server"', "db server", 'DESCRIPTION="db server"'),
     ("name", "web1", 'NAME="web1"', "web2", 'NAME="web2"'),
+    ("swap", "1G", 'SWAPPAGES="0:262144"', "256M", 'SWAPPAGES="0:65536"'),
+    ("cpulimit", 50, 'CPULIMIT="50"', 150, 'CPULIMIT="150"'),
+    ("diskinodes", "200000:220000", 'DISKINODES="200000:220000"', "300000",
+     'DISKINODES="300000:300000"'),
+    ("searchdomains", ["example.com"], 'SEARCHDOMAIN="example.com"', ["corp.example", "example.com"],
+     'SEARCHDOMAIN="corp.example example.com"'),
+    ("features", {"nfs": True}, 'FEATURES="nfs:on"', {"nfs": False, "ppp": True}, 'FEATURES="nfs:off ppp:on"'),
+    ("capabilities", {"net_admin": True}, 'CAPABILITY="NET_ADMIN:on"', {"net_admin": False},
+     'CAPABILITY="NET_ADMIN:off"'),
+    ("devnodes", ["net/tun:rw"], 'DEVNODES="net/tun:rw "', ["net/tun:r"], 'DEVNODES="net/tun:r "'),
+    ("stop_timeout", 60, 'STOP_TIMEOUT="60"', 90, 'STOP_TIMEOUT="90"'),
+    ("netifs", [{"ifname": "eth0", "bridge": "br0", "mac": "00:18:51:AA:BB:CC"}],
+     'NETIF="ifname=eth0,bridge=br0,mac=00:18:51:AA:BB:CC,',
+     [{"ifname": "eth0", "bridge": "br1"}], 'NETIF="ifname=eth0,bridge=br1,mac=00:18:51:AA:BB:CC,'),
 ]
 
 
