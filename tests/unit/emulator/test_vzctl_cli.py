@@ -165,7 +165,7 @@ def test_lock_file_without_pid_is_removed_silently(emu_host):
 def test_concurrent_vzctl_meets_held_lock(emu_host):
     emu_host.create(101)
     emu_host.faults([{"tool": "vzctl", "match": ["set", "101", "--hostname"], "rc": 0,
-                      "delay": 3, "hold_lock": True, "times": 1}])
+                      "delay": 8, "hold_lock": True, "times": 1}])
     slow = emu_host.popen("set", "101", "--hostname", "slow.example", "--save")
     try:
         assert wait_for(lambda: os.path.exists("/vz/lock/101.lck"))

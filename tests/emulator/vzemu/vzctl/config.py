@@ -9,9 +9,7 @@ produces the ``KEY="value"`` lines ``--save`` writes, in the order of the
 """
 import math
 import os
-import socket
 import stat as stat_mod
-import struct
 
 from .. import conffile, params as ptable
 
@@ -298,6 +296,7 @@ def ubcstr(barrier, limit):
 
 def c_float_g(value):
     """printf("%g") of a C float."""
+    import struct
     single = struct.unpack("f", struct.pack("f", value))[0]
     return "%g" % single
 
@@ -335,6 +334,7 @@ def strtok_mangled(text, seps):
 # ---------------------------------------------------------------- pieces
 
 def canon_ip(text):
+    import socket
     ipstr, slash, maskstr = text.partition("/")
     family = socket.AF_INET6 if ":" in ipstr else socket.AF_INET
     try:
