@@ -152,3 +152,59 @@ def test_states(openvz_host, run_playbook):
         assert result.rc == 0, str(result)
         assert result.task(state)["result"]["container"]["status"] == status
     assert not (openvz_host.run(["vzctl", "status", "101"]).stdout.split()[2] == "exist")
+
+
+FULL = dict(BASE, hostname="full.example.com", memory="512M", ip_addresses=["192.0.2.20"],
+            state="started", root_password="Sup3r-secret")
+
+
+@pytest.mark.parametrize("step", ["create", "set", "start", "exec2"])
+def test_interrupted_plan_converges_on_rerun(openvz_host, run_playbook, step):
+    openvz_host.inject_fault("vzctl", [step, "101"], rc=3, stderr="injected failure", times=1)
+    first = run_playbook(_playbook([_task("converge", FULL, "r")]))
+    failed = first.task("converge")
+    assert failed["failed"]
+    assert failed["result"]["rc"] == 3
+    plan = ["create", "set", "start", "exec2"]
+    assert [argv[1] for argv in failed["result"]["executed"]] == plan[:plan.index(step)]
+    second = run_playbook(_playbook([_task("converge", FULL, "r")]))
+    assert second.rc == 0, str(second)
+    assert second.task("converge")["result"]["container"]["status"] == "running"
+    conf = openvz_host.conf_text(101)
+    assert 'HOSTNAME="full.example.com"' in conf and 'PHYSPAGES="0:131072"' in conf
+    third = run_playbook(_playbook([_task("converge", FULL, "r")]))
+    assert not third.task("converge")["result"]["changed"]
+
+
+def test_root_password_goes_through_stdin_only(openvz_host, run_playbook):
+    result = run_playbook(_playbook([_task("create", FULL, "r")]))
+    assert result.rc == 0, str(result)
+    shadow = openvz_host.run(["vzctl", "exec2", "101", "cat", "/etc/shadow"]).stdout
+    root_hash = [line for line in shadow.splitlines() if line.startswith("root:")][0].split(":")[1]
+    assert root_hash.startswith("$6$")
+    for call in openvz_host.calls():
+        assert "Sup3r-secret" not in " ".join(call["argv"])
+    assert "Sup3r-secret" not in result.stdout + result.stderr
+
+
+def test_check_mode_mutates_nothing_and_predicts_the_run(openvz_host, run_playbook):
+    before = openvz_host.snapshot_files()
+    predicted = run_playbook(_playbook([_task("create", dict(FULL, root_password=None), "r")]), check=True)
+    assert predicted.rc == 0, str(predicted)
+    assert openvz_host.snapshot_files() == before
+    assert not openvz_host.mutating_calls()
+    real = run_playbook(_playbook([_task("create", dict(FULL, root_password=None), "r")]))
+    assert predicted.task("create")["result"]["commands"] == real.task("create")["result"]["commands"]
+    assert [[c["tool"]] + c["argv"] for c in openvz_host.mutating_calls()] == \
+        real.task("create")["result"]["commands"]
+
+
+def test_changing_a_create_only_setting_is_refused_and_nothing_is_destroyed(openvz_host, run_playbook):
+    assert run_playbook(_playbook([_task("create", dict(BASE), "r")])).rc == 0
+    before = openvz_host.snapshot_files()
+    openvz_host.clear_calls()
+    result = run_playbook(_playbook([_task("change", dict(BASE, ostemplate="centos-7-x86_64"), "r")]))
+    assert result.task("change")["failed"]
+    assert result.task("change")["result"]["msg"].startswith("ostemplate:")
+    assert not openvz_host.mutating_calls()
+    assert openvz_host.snapshot_files() == before
