@@ -89,6 +89,10 @@ def parse_opt(run, table, short=False):
                     return 20
             else:
                 key = opt.key
+            if key == "CAPABILITY" and not run.legacy and table is SET_OPTIONS:
+                # OpenVZ 7 vzctl ParseSetOptions(): warned about and ignored
+                log.raw_err("Warning: The --capability option is deprecated")
+                continue
             ret = cfg.parse(run.cmd_p, key, value if value is not None else "", ctx)
             if ret in (0, cfg.ERR_DUP):
                 continue
