@@ -31,7 +31,7 @@ LINT_DIRS := playbooks roles
 export ANSIBLE_NOCOLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv apt-deps test pytest unit sanity vermin lint demo clean
+.PHONY: venv apt-deps test pytest unit sanity vermin lint demo clean bench
 
 venv: $(VENV_STAMP)
 
@@ -96,3 +96,7 @@ demo: venv apt-deps
 
 clean:
 	rm -rf $(VENV) .cache collections tests/output .pytest_cache $(SANITY_ROOT)
+
+# Prints spawn counts and wall times for 50 containers (see benchmarks/).
+bench: venv apt-deps
+	$(VPY) benchmarks/bench_container.py
