@@ -80,8 +80,8 @@ def main():
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print("openvz.vz.container, %d containers, %s host" % (args.count, args.flavour))
-    print("%-11s %9s %8s %10s %9s %13s %12s" % ("phase", "wall s", "spawns", "spawns/ct", "mutating",
-                                                 "ms/ct", "vs create"))
+    header = ("phase", "wall s", "spawns", "spawns/ct", "mutating", "ms/ct", "vs create")
+    print("%-11s %9s %8s %10s %9s %13s %12s" % header)
     create_wall = phases[0]["wall_s"]
     for phase in phases:
         print("%-11s %9.2f %8d %10.2f %9d %13.1f %12.2f" % (

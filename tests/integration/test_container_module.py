@@ -86,18 +86,19 @@ def test_setting_lifecycle(openvz_host, run_playbook, param, first, first_line, 
 
 
 def test_first_create_applies_setting_in_the_config(openvz_host, run_playbook):
-    result = run_playbook(_playbook([_task("create", dict(BASE, **{p: v for p, v, *_ in SETTINGS}), "r")]))
+    everything = dict(BASE, **{setting[0]: setting[1] for setting in SETTINGS})
+    result = run_playbook(_playbook([_task("create", everything, "r")]))
     assert result.rc == 0, str(result)
     conf = openvz_host.conf_text(101)
-    for _param, _value, line, *_rest in SETTINGS:
-        assert line in conf
+    for setting in SETTINGS:
+        assert setting[2] in conf
     commands = result.task("create")["result"]["commands"]
     assert [c[1] for c in commands] == ["create", "set"]
 
 
 def test_xml_round_trip(openvz_host, run_playbook):
-    made = run_playbook(_playbook([_task("create", dict(BASE, hostname="x.example.com", memory="1G",
-                                                         ip_addresses=["192.0.2.7"]), "r")]))
+    wanted = dict(BASE, hostname="x.example.com", memory="1G", ip_addresses=["192.0.2.7"])
+    made = run_playbook(_playbook([_task("create", wanted, "r")]))
     xml = made.task("create")["result"]["xml"]
     assert_valid(xml)
     openvz_host.clear_calls()
