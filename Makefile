@@ -88,7 +88,10 @@ lint: venv
 	  if find "$$d" -name '*.yml' -o -name '*.yaml' | grep -q .; then dirs+=("$$d"); fi; \
 	done; \
 	if (( ! $${#dirs[@]} )); then echo "ansible-lint: no YAML in $(LINT_DIRS)"; exit 0; fi; \
-	NO_COLOR=1 PATH="$(VBIN):$$PATH" $(VBIN)/ansible-lint --offline --profile production "$${dirs[@]}"
+	mkdir -p .cache/lint-collections/ansible_collections/openvz; \
+	ln -sfn "$(CURDIR)" .cache/lint-collections/ansible_collections/openvz/vz; \
+	NO_COLOR=1 PATH="$(VBIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/.cache/lint-collections" \
+	  $(VBIN)/ansible-lint --offline --profile production "$${dirs[@]}"
 
 DEMO_FLAVOUR ?= legacy
 demo: venv apt-deps
