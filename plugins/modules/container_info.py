@@ -1,0 +1,170 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openvz.vz contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: container_info
+short_description: List OpenVZ containers and their settings
+version_added: 0.1.0
+description:
+  - Returns every container of a hypervisor, or those selected by O(ctid), O(name) or O(status),
+    each as the same C(container) dictionary and libvirt domain XML the
+    M(openvz.vz.container) module returns.
+  - One C(vzlist -a -j -o ctid,status) call per run, whatever the number of containers; every
+    other value is read from the C(CTID.conf) files directly. C(vzlist -j) prints strings
+    unescaped, so it is never asked for a field that can hold free text.
+  - Works on legacy OpenVZ (vzctl 4.x) and OpenVZ 7.
+author:
+  - openvz.vz maintainers (@openvz-collections)
+requirements:
+  - vzlist on the hypervisor
+  - lxml on the hypervisor when O(xml=true)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.info_module
+attributes:
+  check_mode:
+    support: full
+    details: The module never changes anything.
+  diff_mode:
+    support: N/A
+    details: The module never changes anything.
+options:
+  ctid:
+    description:
+      - Only these container IDs.
+      - With O(name) as well, a container is returned when it matches either list.
+    type: list
+    elements: str
+  name:
+    description:
+      - Only the containers with these names (C(NAME) in the container config).
+    type: list
+    elements: str
+  status:
+    description:
+      - Only containers in one of these run states.
+      - V(paused) exists on OpenVZ 7 only.
+    type: list
+    elements: str
+    choices: [running, stopped, mounted, suspended, paused]
+  xml:
+    description:
+      - Also return each container's libvirt domain document in RV(xml).
+    type: bool
+    default: true
+notes:
+  - A container whose config holds a value the collection cannot parse is left out with a
+    warning naming the key.
+  - Selecting a container that does not exist is not an error; it is simply not returned.
+seealso:
+  - module: openvz.vz.container
+"""
+
+EXAMPLES = r"""
+- name: Every container of the hypervisor
+  openvz.vz.container_info:
+  register: all_cts
+
+- name: Their host names
+  ansible.builtin.debug:
+    msg: "{{ all_cts.containers | map(attribute='hostname') | list }}"
+
+- name: Two containers by ID, one by name
+  openvz.vz.container_info:
+    ctid: [101, 102]
+    name: [web1]
+
+- name: Running containers only, without XML
+  openvz.vz.container_info:
+    status: [running]
+    xml: false
+  register: running
+"""
+
+RETURN = r"""
+containers:
+  description:
+    - The selected containers, in vzlist's order (by CTID), each as the C(container)
+      dictionary M(openvz.vz.container) returns.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    ctid:
+      description: Container ID.
+      type: str
+    name:
+      description: Container name, or null.
+      type: str
+    status:
+      description: One of V(running), V(stopped), V(mounted), V(suspended), V(paused).
+      type: str
+    hostname:
+      description: Host name.
+      type: str
+    ip_addresses:
+      description: venet addresses.
+      type: list
+      elements: str
+    ostemplate:
+      description: OS template the container was created from.
+      type: str
+  sample:
+    - ctid: "101"
+      name: web1
+      status: running
+      hostname: web1.example.com
+      ip_addresses: [192.0.2.101]
+      ostemplate: debian-12.0-x86_64-minimal
+xml:
+  description: CTID -> libvirt domain document of that container.
+  returned: when O(xml=true)
+  type: dict
+  sample:
+    "101": "<domain type=\"openvz\" id=\"101\">...</domain>"
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            ctid=dict(type="list", elements="str"),
+            name=dict(type="list", elements="str"),
+            status=dict(type="list", elements="str", choices=list(vz_listing.STATUSES)),
+            xml=dict(type="bool", default=True),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["xml"] and not vz_xml.HAS_LXML:
+        module.fail_json(msg=missing_required_lib("lxml"), exception=vz_xml.LXML_IMPORT_ERROR)
+    selection = vz_listing.Selection(params["ctid"], params["name"], params["status"])
+    try:
+        _rc, out, _err = Runner(module).run(list(vz_listing.VZLIST_ARGV))
+        found, warnings = vz_listing.containers(
+            vz_listing.parse_vzlist(out), vz_listing.read_local_conf_text,
+            vz_conf.read_globals(), selection)
+    except VzError as exc:
+        module.fail_json(**exc.to_result())
+    for warning in warnings:
+        module.warn(warning)
+    result = {"changed": False, "containers": [ct.to_dict() for ct in found]}
+    if params["xml"]:
+        result["xml"] = dict((ct.ctid, vz_xml.to_xml(ct)) for ct in found)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
