@@ -118,6 +118,8 @@ def test_xml_round_trip(openvz_host, run_playbook):
     ({"ctid": "101", "memory": "12Q"}, "memory"),
     ({"xml": "<!DOCTYPE d [<!ENTITY e SYSTEM 'file:///etc/shadow'>]><domain type='openvz'>&e;</domain>"}, "xml"),
     ({"xml": "<domain type='kvm'/>"}, "xml"),
+    ({"xml": "<network><name>101</name></network>"}, "xml"),
+    ({"ctid": "101", "description": "a\nNAME=\"evil\""}, "description"),
 ])
 def test_hostile_input_changes_nothing(openvz_host, run_playbook, args, param):
     made = run_playbook(_playbook([_task("create", dict(BASE), "r")]))
