@@ -163,7 +163,10 @@ options:
         (never on a command line). Needs O(state=started) or O(state=restarted).
     type: str
   update_password:
-    description: V(on_create) sets O(root_password) only when the container is created; V(always) on every run.
+    description:
+      - V(on_create) sets O(root_password) only when the container is created.
+      - V(always) sets it on every run and so always reports a change (the password inside
+        the container cannot be compared without reading its shadow file).
     type: str
     choices: [always, on_create]
     default: on_create
