@@ -155,3 +155,68 @@ def bounded_int(value, param, low, high):
     if isinstance(value, bool) or not low <= number <= high:
         raise VzInputError(param, "must be between %d and %d, got %r" % (low, high, value))
     return number
+
+
+# ---------------------------------------------------------------- day-2 modules
+# (template, snapshot, container_exec)
+
+_CHECKSUM_ALGORITHMS = {"md5": 32, "sha1": 40, "sha224": 56, "sha256": 64, "sha384": 96, "sha512": 128}
+_HEX_RE = re.compile(r"^[0-9A-Fa-f]+$")
+_GUID_RE = re.compile(r"^\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?$")
+_URL_SCHEMES = ("http", "https", "ftp")
+_UNSAFE_URL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def checksum(value, param="checksum"):
+    """``ALGORITHM:HEX`` (``sha256:9f86...``) -> (algorithm, lower-case hex digest)."""
+    text = str(value).strip()
+    algorithm, sep, digest = text.partition(":")
+    algorithm = algorithm.lower()
+    if not sep or algorithm not in _CHECKSUM_ALGORITHMS:
+        raise VzInputError(param, "must be ALGORITHM:HEX with ALGORITHM one of %s, got %r"
+                           % (", ".join(sorted(_CHECKSUM_ALGORITHMS)), value))
+    if len(digest) != _CHECKSUM_ALGORITHMS[algorithm] or not _HEX_RE.match(digest):
+        raise VzInputError(param, "%r is not a %s digest (%d hex digits)"
+                           % (digest, algorithm, _CHECKSUM_ALGORITHMS[algorithm]))
+    return algorithm, digest.lower()
+
+
+def url(value, param="url"):
+    text = str(value)
+    scheme = text.partition("://")[0].lower() if "://" in text else ""
+    if scheme not in _URL_SCHEMES or _UNSAFE_URL.search(text):
+        raise VzInputError(param, "%r is not an %s URL" % (text, "/".join(_URL_SCHEMES)))
+    return text
+
+
+
+def snapshot_uuid(value, param="uuid"):
+    """A snapshot id as vzctl prints it: ``{lower-case uuid}`` (braces optional on input)."""
+    match = _GUID_RE.match(str(value).strip())
+    if not match:
+        raise VzInputError(param, "%r is not a UUID like {8-4-4-4-12 hex digits}" % (value,))
+    return "{%s}" % match.group(1).lower()
+
+
+def snapshot_text(value, param):
+    """A snapshot name or description: one line, no control characters.
+
+    vzctl stores it in Snapshots.xml and prints it in ``snapshot-list`` rows,
+    which a line break would split.
+    """
+    text = str(value)
+    bad = re.search(r"[\x00-\x1f\x7f]", text)
+    if bad:
+        raise VzInputError(param, "must not contain control characters or line breaks (found %r)"
+                           % bad.group(0))
+    if "]]>" in text:
+        raise VzInputError(param, "must not contain ']]>' (vzctl writes it into a CDATA section)")
+    return text
+
+
+def ct_path(value, param):
+    """A path inside a container: absolute, no NUL (it is quoted for the CT's shell)."""
+    text = str(value)
+    if not text.startswith("/") or "\x00" in text:
+        raise VzInputError(param, "%r must be an absolute path inside the container" % (text,))
+    return text
