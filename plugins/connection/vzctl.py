@@ -1,0 +1,320 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openvz.vz contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: vzctl
+short_description: Run tasks inside OpenVZ containers through vzctl exec on their hypervisor
+version_added: 0.1.0
+description:
+  - Runs commands in a running OpenVZ container with C(vzctl exec2) on its hypervisor, so the
+    container needs no SSH server, only C(/bin/sh) (and Python for modules).
+  - The hypervisor is this machine (O(hypervisor) unset) or is reached over SSH with the
+    user's own ssh settings (C(~/.ssh/config), the usual C(ansible_ssh_*_args) variables,
+    a control master shared between tasks).
+  - Each command is handed to C(vzctl exec2) as one argument, quoted once for the container's
+    shell; over SSH it is quoted once more for the hypervisor user's shell, which must be a
+    POSIX shell. Nothing else reinterprets it.
+  - Files are streamed through C(vzctl exec2) into C(cat) running inside the container, so a
+    path is resolved by the container's own root (a chroot on the hypervisor); nothing is ever
+    written into the container's root directory from the hypervisor side, and a symlink
+    planted inside the container cannot redirect a write onto the hypervisor.
+  - The inventory plugin M(openvz.vz.openvz#inventory) sets every variable this plugin needs.
+author:
+  - openvz.vz maintainers (@openvz-collections)
+extends_documentation_fragment:
+  - connection_pipelining
+options:
+  remote_addr:
+    description:
+      - ID (or name) of the container on the hypervisor.
+    type: str
+    default: inventory_hostname
+    vars:
+      - name: inventory_hostname
+      - name: ansible_host
+      - name: ansible_openvz_ctid
+  hypervisor:
+    description:
+      - Address (or ssh host alias) of the hypervisor running the container.
+      - Unset means this machine; the controller is then the hypervisor.
+    type: str
+    vars:
+      - name: ansible_openvz_hypervisor
+    env:
+      - name: ANSIBLE_OPENVZ_HYPERVISOR
+  hypervisor_transport:
+    description:
+      - How to reach the hypervisor. Defaults to V(ssh) when O(hypervisor) is set, else V(local).
+    type: str
+    choices: [local, ssh]
+    vars:
+      - name: ansible_openvz_hypervisor_transport
+  hypervisor_user:
+    description:
+      - User to log in to the hypervisor as; it must be allowed to run C(vzctl) (normally root).
+      - Unset leaves the choice to ssh (its configuration or the local user name).
+    type: str
+    vars:
+      - name: ansible_openvz_hypervisor_user
+  hypervisor_port:
+    description: SSH port of the hypervisor; unset leaves the choice to ssh.
+    type: int
+    vars:
+      - name: ansible_openvz_hypervisor_port
+  private_key_file:
+    description: Key to log in to the hypervisor with.
+    type: path
+    ini:
+      - section: defaults
+        key: private_key_file
+    env:
+      - name: ANSIBLE_PRIVATE_KEY_FILE
+    vars:
+      - name: ansible_private_key_file
+      - name: ansible_ssh_private_key_file
+      - name: ansible_openvz_hypervisor_private_key_file
+  ssh_executable:
+    description: The ssh client to run.
+    type: str
+    default: ssh
+    ini:
+      - section: ssh_connection
+        key: ssh_executable
+    env:
+      - name: ANSIBLE_SSH_EXECUTABLE
+    vars:
+      - name: ansible_ssh_executable
+  ssh_args:
+    description:
+      - Arguments given to every ssh call. The default shares one connection per hypervisor
+        between tasks (a control master in O(control_path_dir)).
+    type: str
+    default: -C -o ControlMaster=auto -o ControlPersist=60s
+    ini:
+      - section: ssh_connection
+        key: ssh_args
+    env:
+      - name: ANSIBLE_SSH_ARGS
+    vars:
+      - name: ansible_ssh_args
+  ssh_common_args:
+    description: More arguments for every ssh call, for example a C(ProxyJump).
+    type: str
+    default: ''
+    ini:
+      - section: ssh_connection
+        key: ssh_common_args
+    env:
+      - name: ANSIBLE_SSH_COMMON_ARGS
+    vars:
+      - name: ansible_ssh_common_args
+      - name: ansible_openvz_hypervisor_ssh_common_args
+  ssh_extra_args:
+    description: Extra arguments for every ssh call.
+    type: str
+    default: ''
+    ini:
+      - section: ssh_connection
+        key: ssh_extra_args
+    env:
+      - name: ANSIBLE_SSH_EXTRA_ARGS
+    vars:
+      - name: ansible_ssh_extra_args
+  control_path_dir:
+    description: Where the ssh control sockets live.
+    type: path
+    default: ~/.ansible/cp
+    ini:
+      - section: ssh_connection
+        key: control_path_dir
+    env:
+      - name: ANSIBLE_SSH_CONTROL_PATH_DIR
+    vars:
+      - name: ansible_control_path_dir
+  host_key_checking:
+    description: Whether ssh checks the hypervisor's host key.
+    type: bool
+    default: true
+    ini:
+      - section: defaults
+        key: host_key_checking
+    env:
+      - name: ANSIBLE_HOST_KEY_CHECKING
+    vars:
+      - name: ansible_host_key_checking
+      - name: ansible_ssh_host_key_checking
+  timeout:
+    description: Seconds ssh waits for the hypervisor to answer (C(ConnectTimeout)).
+    type: int
+    default: 10
+    ini:
+      - section: defaults
+        key: timeout
+    env:
+      - name: ANSIBLE_TIMEOUT
+    vars:
+      - name: ansible_ssh_timeout
+  vzctl_executable:
+    description: The vzctl program on the hypervisor.
+    type: str
+    default: vzctl
+    vars:
+      - name: ansible_openvz_vzctl_executable
+notes:
+  - Commands run as root inside the container (what C(vzctl exec) does); the remote user is
+    ignored. Use C(become) (for example C(become_method=su)) to run as another user.
+  - C(become) methods that ask for a password are not supported, there is no terminal.
+  - With C(become_method=su) Ansible itself turns pipelining off for the task.
+  - C(vzctl exec) gives commands the environment C(HOME=/), C(TERM), C(PATH) only.
+  - An exit code of 255 over SSH is taken as a failed SSH connection, as the ssh plugin does.
+seealso:
+  - plugin: openvz.vz.openvz
+    plugin_type: inventory
+"""
+
+EXAMPLES = r"""
+# inventory.ini: container 101 on the hypervisor hv1.example.com
+# ct101 ansible_connection=openvz.vz.vzctl ansible_openvz_ctid=101
+#       ansible_openvz_hypervisor=hv1.example.com ansible_openvz_hypervisor_user=root
+
+- name: Inside the container, without SSH in it
+  hosts: ct101
+  gather_facts: true
+  tasks:
+    - name: A file in the container
+      ansible.builtin.copy:
+        content: "hello\n"
+        dest: /etc/motd
+        mode: "0644"
+
+    - name: A command as another user
+      ansible.builtin.command: id -u
+      become: true
+      become_method: ansible.builtin.su
+      become_user: nobody
+      become_flags: -s /bin/sh
+      changed_when: false
+"""
+
+import os
+import shlex
+
+from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNotFound
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.plugins.connection import ConnectionBase
+from ansible.utils.display import Display
+
+from ansible_collections.openvz.vz.plugins.plugin_utils.hypervisor import Hypervisor, HypervisorError
+
+display = Display()
+
+# vzctl's own failures when the command never ran (include/vzerror.h).
+VZ_NOCONF, VZ_NOT_RUNNING = 14, 31
+
+
+class Connection(ConnectionBase):
+    """Commands and files go through ``vzctl exec2 CTID 'command'`` on the hypervisor."""
+
+    transport = "openvz.vz.vzctl"
+    has_pipelining = True
+    default_user = "root"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._hypervisor = None
+
+    @property
+    def ctid(self):
+        return str(self.get_option("remote_addr"))
+
+    def _connect(self):
+        if not self._connected:
+            self._hypervisor = Hypervisor(
+                address=self.get_option("hypervisor"),
+                transport=self.get_option("hypervisor_transport"),
+                user=self.get_option("hypervisor_user"),
+                port=self.get_option("hypervisor_port"),
+                private_key_file=self.get_option("private_key_file"),
+                ssh_executable=self.get_option("ssh_executable"),
+                ssh_args=self.get_option("ssh_args"),
+                ssh_common_args=self.get_option("ssh_common_args"),
+                ssh_extra_args=self.get_option("ssh_extra_args"),
+                control_path_dir=self.get_option("control_path_dir"),
+                host_key_checking=self.get_option("host_key_checking"),
+                timeout=self.get_option("timeout"),
+            )
+            display.vvv("OPENVZ: container %s on %s (%s)" % (
+                self.ctid, self._hypervisor.label, self._hypervisor.transport), host=self.ctid)
+            self._connected = True
+        return self
+
+    def _exec(self, shell_command, stdin=None, stdout=None):
+        """Run ``shell_command`` (one string for the container's shell) in the container."""
+        argv = [self.get_option("vzctl_executable"), "exec2", self.ctid, shell_command]
+        display.vvv("OPENVZ EXEC %s" % argv, host=self.ctid)
+        try:
+            rc, out, err = self._hypervisor.run(argv, stdin=stdin, stdout=stdout)
+        except HypervisorError as exc:
+            raise AnsibleConnectionFailure(str(exc)) from exc
+        self._check_container(rc, err)
+        return rc, out, err
+
+    def _check_container(self, rc, err):
+        """Turn vzctl's own refusals (the command never ran) into connection failures."""
+        text = to_text(err, errors="surrogate_or_replace").strip()
+        where = "on hypervisor %s" % self._hypervisor.label
+        if rc == VZ_NOT_RUNNING and text.endswith("Container is not running"):
+            raise AnsibleConnectionFailure("container %s is not running %s" % (self.ctid, where))
+        if rc == VZ_NOCONF and "config" in text and "does not exist" in text:
+            raise AnsibleConnectionFailure("container %s does not exist %s" % (self.ctid, where))
+        if rc == 127 and not text.count("\n") and "vzctl" in text and "not found" in text:
+            raise AnsibleConnectionFailure("vzctl not found %s: %s" % (where, text))
+
+    def exec_command(self, cmd, in_data=None, sudoable=True):
+        super().exec_command(cmd, in_data=in_data, sudoable=sudoable)
+        if sudoable and self.become and self.become.expect_prompt():
+            raise AnsibleError("the openvz.vz.vzctl connection cannot answer a become password "
+                               "prompt (there is no terminal); use a become method that needs none")
+        return self._exec(cmd, stdin=in_data)
+
+    def put_file(self, in_path, out_path):
+        super().put_file(in_path, out_path)
+        display.vvv("PUT %s TO %s" % (in_path, out_path), host=self.ctid)
+        if not os.path.isfile(to_bytes(in_path, errors="surrogate_or_strict")):
+            raise AnsibleFileNotFound("file or module does not exist: %s" % in_path)
+        # The redirection is opened by the container's shell, inside its root.
+        command = "cat > %s" % shlex.quote(out_path)
+        with open(to_bytes(in_path, errors="surrogate_or_strict"), "rb") as source:
+            rc, out, err = self._exec(command, stdin=source)
+        if rc != 0:
+            raise AnsibleError("failed to transfer %s to %s in container %s: %s" % (
+                in_path, out_path, self.ctid, to_text(err or out).strip()))
+
+    def fetch_file(self, in_path, out_path):
+        super().fetch_file(in_path, out_path)
+        display.vvv("FETCH %s TO %s" % (in_path, out_path), host=self.ctid)
+        command = "cat < %s" % shlex.quote(in_path)
+        b_out_path = to_bytes(out_path, errors="surrogate_or_strict")
+        try:
+            with open(b_out_path, "wb") as target:
+                rc, _out, err = self._exec(command, stdout=target)
+        except BaseException:
+            _unlink(b_out_path)
+            raise
+        if rc != 0:
+            _unlink(b_out_path)
+            raise AnsibleError("failed to fetch %s from container %s: %s" % (
+                in_path, self.ctid, to_text(err).strip()))
+
+    def close(self):
+        self._connected = False
+
+
+def _unlink(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
