@@ -71,7 +71,7 @@ class CtLock(object):
         try:
             with os.fdopen(fd, "w") as handle:
                 handle.write("%d\n%s\n" % (os.getpid(), self.status))
-            for _ in range(3):
+            for _attempt in range(3):
                 try:
                     os.link(tmp, self.path)
                     self.held = True

@@ -146,7 +146,7 @@ class EmuHost(object):
     def vzctl(self, *argv, input=None, timeout=60):
         argv = [str(a) for a in argv]
         proc = subprocess.run(["vzctl"] + argv, input=input, capture_output=True, text=True,
-                              env=self.env, timeout=timeout)
+                              env=self.env, timeout=timeout, check=False)
         return Result(argv, proc.returncode, proc.stdout, proc.stderr)
 
     def popen(self, *argv):

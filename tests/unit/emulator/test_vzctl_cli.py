@@ -1,15 +1,12 @@
 """vzctl stand-in: global options, CT ids, usage errors, call log, faults,
 the CT lock and the log file."""
-import json
 import os
 import re
-import signal
 import subprocess
-import time
 
 import pytest
 
-from conftest import TEMPLATE, wait_for
+from conftest import wait_for
 
 LEGACY = pytest.mark.parametrize("flavour", ["legacy"])
 VZ7 = pytest.mark.parametrize("flavour", ["vz7"])

@@ -1,7 +1,6 @@
 """create / start / exec / stop / mount / destroy / suspend of the stand-in,
 with the real mounts and files they leave behind."""
 import os
-import subprocess
 
 import pytest
 

@@ -6,8 +6,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import TEMPLATE
-
 LEGACY = pytest.mark.parametrize("flavour", ["legacy"])
 VZ7 = pytest.mark.parametrize("flavour", ["vz7"])
 UUID = re.compile(r"^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$")

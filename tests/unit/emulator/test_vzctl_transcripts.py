@@ -41,7 +41,8 @@ def _diff(before, after):
         one.write(before)
         two.write(after)
     try:
-        proc = subprocess.run(["diff", one.name, two.name], capture_output=True, text=True)
+        proc = subprocess.run(["diff", one.name, two.name], capture_output=True, text=True,
+                              check=False)
     finally:
         os.unlink(one.name)
         os.unlink(two.name)

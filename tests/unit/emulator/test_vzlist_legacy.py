@@ -290,7 +290,7 @@ def test_json_every_field_and_type(vzlist_host):
     result = h.vzlist("-a", "-j")
     assert result.rc == 0 and result.stderr == ""
     pairs = json.loads(result.stdout, object_pairs_hook=lambda items: items)
-    keys = [key for key, _ in pairs[0]]
+    keys = [key for key, _value in pairs[0]]
     ubc = ["kmemsize", "lockedpages", "privvmpages", "shmpages", "numproc", "physpages",
            "vmguarpages", "oomguarpages", "numtcpsock", "numflock", "numpty", "numsiginfo",
            "tcpsndbuf", "tcprcvbuf", "othersockbuf", "dgramrcvbuf", "numothersock",
@@ -303,8 +303,8 @@ def test_json_every_field_and_type(vzlist_host):
                        "layout", "features", "vswap", "disabled", "vm_overcommit",
                        "netfilter", "capability"])
     for key in ubc:
-        assert [k for k, _ in dict(pairs[0])[key]] == ["held", "maxheld", "barrier", "limit",
-                                                       "failcnt"]
+        assert [k for k, _v in dict(pairs[0])[key]] == ["held", "maxheld", "barrier", "limit",
+                                                    "failcnt"]
     data = json.loads(result.stdout)[0]
     for key, kind in TYPES.items():
         assert isinstance(data[key], kind) and not (kind is int and isinstance(data[key], bool)), key
@@ -368,7 +368,7 @@ def test_capability_names_buffer_bug(vzlist_host, caps, json_names, text):
     h.write_conf(101, conf("h", extra='CAPABILITY="%s"\n' % caps))
     pairs = json.loads(h.vzlist("-a", "-j", "-o", "capability").stdout,
                        object_pairs_hook=lambda items: items)
-    names = [name for name, _ in pairs[0][0][1]]
+    names = [name for name, _value in pairs[0][0][1]]
     if caps.startswith("CHOWN"):
         json_names = json_names + ["fs_maskin"]
     assert names == json_names

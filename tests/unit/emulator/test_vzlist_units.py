@@ -1,14 +1,8 @@
 """vzlist stand-in: the C behaviours it reproduces, tested in-process
 (no root, no emulated host needed)."""
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import vzlist_fixtures  # noqa: E402,F401  (puts tests/emulator on sys.path)
-
-from vzemu.vzlist import common, legacy, legacy_conf, vz7  # noqa: E402
+from vzemu.vzlist import common, legacy, legacy_conf, vz7
 
 
 class Recorder(object):

@@ -102,7 +102,7 @@ def test_json_layout_and_types(vzlist_host):
     assert '"description": "my "desc"=",' in result.stdout   # =XX decoded, not escaped
     fixed = result.stdout.replace('"my "desc"="', '"my desc"')
     pairs = json.loads(fixed, object_pairs_hook=lambda items: items)[0]
-    keys = [key for key, _ in pairs]
+    keys = [key for key, _value in pairs]
     assert keys == ("ctid,private,root,hostname,name,smart_name,description,ostemplate,"
                     "distribution,ip,configured_ip,nameserver,searchdomain,status,numproc,"
                     "kmemsize,lockedpages,privvmpages,shmpages,numproc,physpages,vmguarpages,"

@@ -370,10 +370,10 @@ def transcript_blocks(name):
         text = handle.read()
     blocks = []
     for block in ("\n" + text).split("\n$ ")[1:]:
-        head, _, rest = block.partition("\n--stdout--\n")
-        stdout, _, rest = rest.partition("--stderr--\n")
-        stderr, _, rest = rest.partition("[exit ")
-        rc_text, _, rest = rest.partition("]")
+        head, _sep, rest = block.partition("\n--stdout--\n")
+        stdout, _sep, rest = rest.partition("--stderr--\n")
+        stderr, _sep, rest = rest.partition("[exit ")
+        rc_text, _sep, rest = rest.partition("]")
         diff = None
         if "--- config diff ---\n" in rest:
             diff = rest.split("--- config diff ---\n", 1)[1].split("\n")

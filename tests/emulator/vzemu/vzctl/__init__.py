@@ -282,7 +282,7 @@ def _valid_vz7_ctid(text):
 
 def fault_lock(host, argv):
     """The CT lock a fault with ``hold_lock`` holds while it sleeps (cli.py)."""
-    args = [a for a in argv]
+    args = list(argv)
     while args and args[0] in ("--verbose", "--quiet", "--skiplock", "--skipowner"):
         args.pop(0)
     if len(args) < 2:

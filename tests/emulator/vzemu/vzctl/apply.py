@@ -320,7 +320,7 @@ def chpasswd(root, entry):
     try:
         proc = subprocess.run(["chroot", root, shell, "-c", "chpasswd"],
                               input=(entry + "\n").encode(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=_ct_env())
+                              stderr=subprocess.DEVNULL, env=_ct_env(), check=False)
     except OSError:
         return False
     return proc.returncode == 0

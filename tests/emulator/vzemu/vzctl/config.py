@@ -34,7 +34,7 @@ IFNAMSIZE = 16
 # UBC keys in the order store_ub() writes them, with their suffix divisor
 # (0: suffixes refused).  AVNUMPROC is parsed and stored but, as in vzctl,
 # not merged by --applyconfig (FOR_ALL_UBC omits it).
-UBC_KEYS = [key for key, _ in ptable.UBC_PARAMS]
+UBC_KEYS = [key for key, _divisor in ptable.UBC_PARAMS]
 UBC_DIVISOR = dict(ptable.UBC_PARAMS)
 UBC_MERGED = [k for k in UBC_KEYS if k != "AVNUMPROC"]
 
@@ -736,7 +736,7 @@ def parse_devices_str(text):
 def parse_devnodes_str(text, log):
     if ":" not in text:
         return ERR_INVAL
-    name, _, perm = text.rpartition(":")
+    name, _sep, perm = text.rpartition(":")
     path = "/dev/%s" % name
     try:
         st = os.stat(path)
@@ -1343,8 +1343,8 @@ def _dev_line(dev):
 
 
 def _store_devs(old, new, named):
-    odevs = [d for d in old.devs]
-    ndevs = [d for d in new.devs]
+    odevs = list(old.devs)
+    ndevs = list(new.devs)
     if not odevs and not ndevs:
         return None
     out = ""

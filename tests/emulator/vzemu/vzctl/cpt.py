@@ -23,7 +23,7 @@ def _parse(run, table, default):
     run.cpt_cmd = None
     run.dumpfile = None
     try:
-        for opt, value, _ in getter:
+        for opt, value, _given in getter:
             if opt.name in SUBCMDS:
                 if run.cpt_cmd:
                     run.log.error("Invalid syntax: only one sub command may be used")

@@ -55,7 +55,7 @@ def _download(run, ostmpl):
     if exe is None:
         run.log.raw_err("vztmpl-dl ERROR: template %s not found!" % ostmpl)
         return 1
-    return subprocess.run([exe, ostmpl]).returncode
+    return subprocess.run([exe, ostmpl], check=False).returncode
 
 
 def unpack(tarball, dest):
@@ -69,7 +69,7 @@ def unpack(tarball, dest):
         return 0
     except (tarfile.TarError, OSError):
         proc = subprocess.run(["tar", "--numeric-owner", "-xpf", tarball, "-C", dest],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         return proc.returncode
 
 

@@ -74,7 +74,7 @@ def exec_(run):
     else:
         argv = ["chroot", root, shell]
     try:
-        proc = subprocess.run(argv, env=CT_ENV, cwd="/")
+        proc = subprocess.run(argv, env=CT_ENV, cwd="/", check=False)
         rc = proc.returncode
     except OSError as exc:
         run.log.error("Unable to execute %s" % argv[2], exc.errno)
@@ -96,7 +96,7 @@ def enter(run):
     run.log.log(1, "Entering CT")
     args = run.argv[1:] if run.argv else []
     argv = ["chroot", root] + (list(args) if args else [_shell(root), "-i"])
-    proc = subprocess.run(argv, env=CT_ENV, cwd="/")
+    proc = subprocess.run(argv, env=CT_ENV, cwd="/", check=False)
     return proc.returncode if proc.returncode >= 0 else 3
 
 
@@ -117,5 +117,6 @@ def runscript(run):
         return _not_running(run, 31)
     with open(script, "rb") as handle:
         body = handle.read()
-    proc = subprocess.run(["chroot", root, _shell(root)], input=body, env=CT_ENV, cwd="/")
+    proc = subprocess.run(["chroot", root, _shell(root)], input=body, env=CT_ENV, cwd="/",
+                          check=False)
     return proc.returncode if proc.returncode >= 0 else 3

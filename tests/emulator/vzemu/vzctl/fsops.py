@@ -62,12 +62,12 @@ def bind_mount(source, target, readonly=False):
     if ret != 0:
         err = ctypes.get_errno()
         proc = subprocess.run(["mount", "--bind", source, target],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
         if proc.returncode != 0:
             raise OSError(err, os.strerror(err))
     if readonly:
         subprocess.run(["mount", "-o", "remount,bind,ro", target],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
 def umount(target):
@@ -130,7 +130,7 @@ def rm_rf(path):
         shutil.rmtree(path, ignore_errors=True)
         if os.path.exists(path):
             subprocess.run(["rm", "-rf", path], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+                           stderr=subprocess.DEVNULL, check=False)
 
 
 def fs_root_of(path):

@@ -30,7 +30,7 @@ def _startstop(run, start, stop):
     flags = set()
     ret = 0
     try:
-        for opt, _, _ in getter:
+        for opt, _value, _given in getter:
             name = opt.name
             if run.legacy and ((name in START_ONLY and not start) or (name in STOP_ONLY and not stop)):
                 run.log.raw_err("Option --%s is not applicable to %s command"
@@ -479,8 +479,7 @@ def parse_convert(run):
 
 
 def convert(run):
-    run.log.error("Only conversion to ploop is supported" if False else
-                  "Conversion is not supported by the emulator")
+    run.log.error("Conversion is not supported by the emulator")
     return 3
 
 

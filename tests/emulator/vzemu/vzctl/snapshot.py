@@ -416,7 +416,7 @@ def list_(run):
     output = None
     guid = None
     try:
-        for opt, value, _ in getter:
+        for opt, value, _given in getter:
             key = opt if isinstance(opt, str) else opt.key
             if key == "H":
                 no_hdr = True
@@ -432,7 +432,7 @@ def list_(run):
                             "vzctl snapshot-list <ctid|name> -L | --list\n")
                 return 0
             elif key == "L":
-                for name, hdr, _ in FIELDS:
+                for name, hdr, _width in FIELDS:
                     log.raw_out("%-15s %-15s\n" % (name, hdr))
                 return 0
     except GetoptError:
@@ -454,7 +454,7 @@ def list_(run):
         return 23
     if not _supported(run):
         return 167
-    header = " ".join("%-*s" % (width, hdr) for _, hdr, width in fields)
+    header = " ".join("%-*s" % (width, hdr) for _name, hdr, width in fields)
     path = xml_path(run.gparam.private)
     if not os.path.exists(path):
         if not no_hdr:
@@ -479,7 +479,7 @@ def list_(run):
         log.raw_out(header + "\n")
     for snap in order:
         cells = []
-        for index, (name, _, width) in enumerate(fields):
+        for index, (name, _hdr, width) in enumerate(fields):
             value = _value(snap, name)
             if index == len(fields) - 1:
                 cells.append(value + "\n")

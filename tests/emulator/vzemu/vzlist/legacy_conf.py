@@ -166,7 +166,8 @@ class Reader(object):
             if pair is not None:
                 p.ubc[k.lower()] = pair
             return ret, value
-        handler = getattr(self, "_" + k, None)
+        # The "" entry (PARAM_IP_DEL) has the handler _ip_del; KNOWN keys are upper case.
+        handler = getattr(self, "_" + (k or "ip_del"), None)
         if handler is not None:
             return handler(veid, p, value)
         return OK, value   # known but not needed by vzlist, or ignored
@@ -438,7 +439,7 @@ class Reader(object):
     def _IP_ADDRESS(self, veid, p, v):
         return parse_ip(p.ip, v), strtok_view(v, b"\t ")
 
-    def _(self, veid, p, v):  # the "" entry: PARAM_IP_DEL
+    def _ip_del(self, veid, p, v):  # the "" entry: PARAM_IP_DEL
         return parse_ip(p.ip_del, v), strtok_view(v, b"\t ")
 
     def _NETDEV(self, veid, p, v):

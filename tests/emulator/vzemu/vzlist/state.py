@@ -98,7 +98,7 @@ def legacy_veid_by_name(name):
     except OSError:
         return -1
     base = target.rsplit(b"/", 1)[-1]
-    value, _ = common.strtol(base)
+    value, _rest = common.strtol(base)
     if value is None:
         return -1
     return common.to_int32(value)

@@ -650,6 +650,7 @@ for _number, _field in enumerate(FIELDS):
 # readdir() names taken by sscanf("%37[^.].%5s") with the word "conf".
 _CONF_NAME = re.compile(rb"([^.]{1,37})\.[ \t\n\v\f\r]*([^ \t\n\v\f\r]{1,5})")
 
+
 class Options(object):
     def __init__(self):
         self.only_stopped = False
@@ -943,7 +944,7 @@ def layout_version(private):
         target = os.readlink(private + b"/.ve.layout")
     except OSError:
         return 0
-    value, _ = common.strtol(target)
+    value, _rest = common.strtol(target)
     return value if value is not None else 0
 
 
