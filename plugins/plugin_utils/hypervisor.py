@@ -11,6 +11,7 @@ only shell that sees it on the hypervisor.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 import subprocess
@@ -64,7 +65,10 @@ class Hypervisor:
                 and "ControlPath" not in self.ssh_args + self.ssh_common_args + self.ssh_extra_args:
             cp_dir = os.path.expanduser(self.control_path_dir)
             os.makedirs(cp_dir, mode=0o700, exist_ok=True)
-            args += ["-o", "ControlPath=%s" % os.path.join(cp_dir, "openvz-%C")]
+            # Short: a unix socket path has room for ~100 bytes (ssh's %C alone takes 40).
+            key = "%s@%s:%s" % (self.user or "", self.address, self.port or "")
+            args += ["-o", "ControlPath=%s" % os.path.join(
+                cp_dir, "ovz-" + hashlib.sha1(key.encode()).hexdigest()[:10])]
         # Standard input carries data (modules, files): nothing may prompt on it.
         args += ["-o", "BatchMode=yes"]
         if not self.host_key_checking:
