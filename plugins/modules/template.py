@@ -1,0 +1,247 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openvz.vz contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: template
+short_description: Manage OS template caches on an OpenVZ host
+version_added: 0.2.0
+description:
+  - Puts an OS template cache (a precreated container tarball) into the host's template
+    cache directory, C($TEMPLATE/cache/NAME.tar[.gz|.bz2|.xz]) with C(TEMPLATE) from
+    C(/etc/vz/vz.conf) (default C(/vz/template)), or removes it. C(vzctl create
+    --ostemplate NAME) unpacks that file.
+  - The source is a file on the controller (copied to the host), a file already on the
+    host (O(remote_src=true)), a URL with a required O(checksum), or the host's own
+    C(vztmpl-dl) (O(download=true)).
+  - Idempotent by checksum; nothing is transferred or downloaded when the cache file already
+    has the wanted checksum (for a controller file the module compares checksums before
+    copying anything).
+  - A new cache file is written under a hidden temporary name, its checksum and archive are
+    checked (the archive is read to its end, so a short or corrupt download is refused),
+    and only then renamed into place. The file's suffix follows its content (gzip, bzip2,
+    xz or plain tar), and other cache files of the same name are removed.
+  - Returns every template cached on the host.
+author:
+  - openvz.vz maintainers (@openvz-collections)
+requirements:
+  - vztmpl-dl on the hypervisor for O(download=true)
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details: The action plugin finds O(src) on the controller, compares checksums and copies the file only when needed.
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying the target.
+    support: full
+    details: Nothing is copied or downloaded; a URL source is judged by its O(checksum).
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: full
+    details: Before and after are the cache file's path and checksum.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: posix
+options:
+  name:
+    description: Template name, for example V(debian-12.0-x86_64-minimal) (the cache file name without C(.tar...)).
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) makes the cache file exist (with the O(checksum) or the checksum of O(src)).
+        Without a source it only checks that the cache file exists (and matches O(checksum)), and
+        fails otherwise.
+      - V(absent) removes every cache file of O(name).
+    type: str
+    choices: [present, absent]
+    default: present
+  src:
+    description:
+      - A template cache file on the controller (looked up like M(ansible.builtin.copy)'s
+        C(src), in C(files/) too), or on the host with O(remote_src=true).
+    type: path
+  remote_src:
+    description: O(src) is a path on the host rather than on the controller.
+    type: bool
+    default: false
+  url:
+    description:
+      - An C(http), C(https) or C(ftp) URL to download the cache file from, on the host.
+      - Needs O(checksum).
+    type: str
+  checksum:
+    description:
+      - The cache file's checksum as C(ALGORITHM:HEX), ALGORITHM one of C(md5), C(sha1),
+        C(sha224), C(sha256), C(sha384), C(sha512).
+      - Required with O(url); with O(src) or O(download) the file must match it.
+    type: str
+  download:
+    description:
+      - Fetch the template with the host's C(vztmpl-dl NAME), from the mirror configured in
+        C(/etc/vz/download.conf) (C(TMPL_REPO_PREFIX)).
+      - Run only when the cache file is missing or does not match O(checksum). A file that
+        fails the checks afterwards is removed and a replaced one is put back.
+    type: bool
+    default: false
+  validate_certs:
+    description: Verify the server's TLS certificate for an C(https) O(url).
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for the O(url)'s server at each step.
+    type: int
+    default: 30
+notes:
+  - O(src), O(url) and O(download=true) are mutually exclusive.
+  - C(vztmpl-dl) writes straight into the cache directory, as the real tool does; the module
+    checks and, on failure, removes the file after it exits.
+seealso:
+  - module: openvz.vz.container
+  - name: vztmpl-dl(8)
+    description: The template download tool of vzctl 4.x.
+    link: https://github.com/kolyshkin/vzctl/blob/master/man/vztmpl-dl.8.in
+"""
+
+EXAMPLES = r"""
+- name: Copy a template cache from the controller
+  openvz.vz.template:
+    name: debian-12.0-x86_64-minimal
+    src: templates/debian-12.0-x86_64-minimal.tar.gz
+
+- name: Download one from a mirror, verified by checksum
+  openvz.vz.template:
+    name: centos-7-x86_64
+    url: https://mirror.example.com/openvz/centos-7-x86_64.tar.xz
+    checksum: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+
+- name: Let the host's vztmpl-dl fetch it
+  openvz.vz.template:
+    name: ubuntu-22.04-x86_64
+    download: true
+
+- name: Remove a template cache
+  openvz.vz.template:
+    name: centos-7-x86_64
+    state: absent
+  register: caches
+
+- name: What is cached now
+  ansible.builtin.debug:
+    msg: "{{ caches.templates | map(attribute='name') | list }}"
+"""
+
+RETURN = r"""
+path:
+  description: The cache file of O(name) after the task, or null when there is none.
+  returned: always
+  type: str
+  sample: /vz/template/cache/debian-12.0-x86_64-minimal.tar.gz
+checksum:
+  description: Checksum of RV(path), C(ALGORITHM:HEX) with the algorithm of O(checksum) (default C(sha256)).
+  returned: always
+  type: str
+  sample: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+templates:
+  description: Every template cache file on the host.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Template name (what C(vzctl create --ostemplate) takes).
+      type: str
+    file:
+      description: File name in the cache directory.
+      type: str
+    path:
+      description: Full path.
+      type: str
+    size:
+      description: Size in bytes.
+      type: int
+  sample:
+    - name: debian-12.0-x86_64-minimal
+      file: debian-12.0-x86_64-minimal.tar.gz
+      path: /vz/template/cache/debian-12.0-x86_64-minimal.tar.gz
+      size: 61234567
+cache_dir:
+  description: The template cache directory.
+  returned: always
+  type: str
+  sample: /vz/template/cache
+source:
+  description: Which source was given (V(src), V(url), V(download)), or null.
+  returned: always
+  type: str
+commands:
+  description: The C(vztmpl-dl) argv lists run (or, in check mode, that would run).
+  returned: always
+  type: list
+  elements: list
+  sample: [["vztmpl-dl", "ubuntu-22.04-x86_64"]]
+source_needed:
+  description: Set when O(state=present) was given no source and the cache file is missing or differs.
+  returned: failure
+  type: bool
+rc:
+  description: On a C(vztmpl-dl) failure, its exit code.
+  returned: failure
+  type: int
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.urls import fetch_url
+
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_literal_runner import LiteralRunner
+from ansible_collections.openvz.vz.plugins.module_utils.vz_template import TemplateCache
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            name=dict(type="str", required=True),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            src=dict(type="path"),
+            remote_src=dict(type="bool", default=False),
+            url=dict(type="str"),
+            checksum=dict(type="str"),
+            download=dict(type="bool", default=False),
+            validate_certs=dict(type="bool", default=True),
+            timeout=dict(type="int", default=30),
+        ),
+        mutually_exclusive=[["src", "url"]],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["download"] and (params["src"] is not None or params["url"] is not None):
+        module.fail_json(msg="download: cannot be combined with src or url")
+    if params["src"] is not None and not params["remote_src"]:
+        # The action plugin turns a controller src into a host path.
+        module.fail_json(msg="src: a controller file needs the openvz.vz.template action plugin; "
+                             "set remote_src: true for a file on the host")
+
+    def fetch(url):
+        return fetch_url(module, url, timeout=params["timeout"])
+
+    try:
+        cache = TemplateCache(LiteralRunner(module), check_mode=module.check_mode, fetch=fetch,
+                              find_tool=lambda tool: module.get_bin_path(tool, opt_dirs=["/usr/sbin", "/sbin"]))
+        result = cache.converge(params["name"], params["state"], src=params["src"], url=params["url"],
+                                download=params["download"], checksum=params["checksum"])
+    except VzError as exc:
+        module.fail_json(**exc.to_result())
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
