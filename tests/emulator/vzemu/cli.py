@@ -89,7 +89,8 @@ def _log_call(tool, argv, rc, started):
     record = {"tool": tool, "argv": argv, "rc": rc, "pid": os.getpid(),
               "start": started, "duration": round(time.time() - started, 6)}
     try:
-        os.makedirs(paths.STATE_DIR, exist_ok=True)
+        if not os.path.isdir(paths.STATE_DIR):
+            return  # not an emulated host (e.g. a bare `vzctl --version`): leave the machine alone
         # O_APPEND keeps concurrent writers' lines whole.
         fd = os.open(paths.state_path("calls.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         with os.fdopen(fd, "a") as handle:
