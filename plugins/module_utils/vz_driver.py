@@ -15,6 +15,10 @@ from ansible_collections.openvz.vz.plugins.module_utils.vz_model import (
     ABSENT, MOUNTED, RUNNING, STOPPED, SUSPENDED)
 
 
+# Present on OpenVZ 7 / Virtuozzo 7 hosts (package virtuozzo-release).
+VZ7_RELEASE_FILE = "/etc/virtuozzo-release"
+
+
 def parse_status(output):
     """``CTID 101 exist mounted running`` (``VEID`` on OpenVZ 7) -> run state."""
     words = output.split()
@@ -94,7 +98,13 @@ class Driver(object):
 
     # ------------------------------------------------------------------ converging
 
+    def check_host_support(self, desired):
+        if desired.capabilities and os.path.exists(VZ7_RELEASE_FILE):
+            raise VzInputError("capabilities", "OpenVZ 7's vzctl ignores --capability (deprecated "
+                                               "there), so this setting cannot be managed on this host")
+
     def converge(self, desired, state, force=False, password=None, update_password="on_create"):
+        self.check_host_support(desired)
         ctid = self.resolve_ctid(desired.ctid, desired.name)
         if ctid is None:
             raise VzInputError("ctid", "container %r does not exist; give ctid to create it"
