@@ -152,6 +152,7 @@ options:
     description:
       - Capabilities to switch on (V(true)) or off (V(false)), for example C(net_admin).
       - Capabilities not named are left alone.
+      - Not supported on OpenVZ 7, whose vzctl ignores C(--capability); the module refuses it there.
     type: dict
   devnodes:
     description: The exact list of device nodes, for example V(net/tun:rw).
