@@ -12,7 +12,7 @@ VPY := $(CURDIR)/$(VENV)/bin/python
 VBIN := $(CURDIR)/$(VENV)/bin
 VENV_STAMP := $(VENV)/.installed-requirements-dev
 
-APT_PACKAGES := busybox-static libxml2-utils libvirt-clients util-linux
+APT_PACKAGES := busybox-static libxml2-utils libvirt-clients util-linux openssh-server openssh-client iproute2 python3
 
 # ansible-test 2.19 bootstraps pip 24.2 from a download this machine cannot
 # reach; it uses a script cached under this name instead (see

@@ -21,7 +21,7 @@ description:
     path is resolved by the container's own root (a chroot on the hypervisor); nothing is ever
     written into the container's root directory from the hypervisor side, and a symlink
     planted inside the container cannot redirect a write onto the hypervisor.
-  - The inventory plugin M(openvz.vz.openvz#inventory) sets every variable this plugin needs.
+  - The inventory plugin P(openvz.vz.openvz#inventory) sets every variable this plugin needs.
 author:
   - openvz.vz maintainers (@openvz-collections)
 extends_documentation_fragment:
@@ -212,7 +212,8 @@ from ansible_collections.openvz.vz.plugins.plugin_utils.hypervisor import Hyperv
 display = Display()
 
 # vzctl's own failures when the command never ran (include/vzerror.h).
-VZ_NOCONF, VZ_NOT_RUNNING = 14, 31
+VZ_NOCONF = 14
+VZ_NOT_RUNNING = 31
 
 
 class Connection(ConnectionBase):

@@ -10,7 +10,7 @@ short_description: OpenVZ containers of one or more hypervisors as inventory hos
 version_added: 0.1.0
 description:
   - Lists the containers of each hypervisor named in a C(*.openvz.yml) or C(*.openvz.yaml)
-    source and adds every container as a host that the M(openvz.vz.vzctl#connection)
+    source and adds every container as a host that the P(openvz.vz.vzctl#connection)
     connection reaches through C(vzctl exec) on its hypervisor, so containers need no SSH server.
   - A hypervisor is this machine, or is reached over SSH with the user's own ssh settings
     (C(~/.ssh/config), keys, the options below). Each hypervisor costs one C(sh) process
@@ -160,8 +160,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
-from ansible_collections.openvz.vz.plugins.plugin_utils.hypervisor import (
-    LOCAL, SSH, Hypervisor, HypervisorError)
+from ansible_collections.openvz.vz.plugins.plugin_utils.hypervisor import SSH, Hypervisor, HypervisorError
 
 display = Display()
 

@@ -26,7 +26,6 @@ requirements:
   - lxml on the hypervisor when O(xml=true)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
   check_mode:
     support: full
@@ -34,6 +33,9 @@ attributes:
   diff_mode:
     support: N/A
     details: The module never changes anything.
+  platform:
+    support: full
+    platforms: posix
 options:
   ctid:
     description:

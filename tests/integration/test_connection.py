@@ -63,8 +63,7 @@ def test_setup_gathers_facts_inside_the_container(container, run_adhoc):
 
 
 @pytest.mark.parametrize("pipelining", [True, False], ids=["pipelining", "no-pipelining"])
-def test_modules_copy_template_fetch_command_become(container, run_playbook, ansible_env, tmp_path,
-                                                  pipelining):
+def test_modules_copy_template_fetch_command_become(container, run_playbook, tmp_path, pipelining):
     template = tmp_path / "motd.j2"
     template.write_text("welcome to {{ inventory_hostname }} ({{ flavour }})\n",
                         encoding="utf-8")

@@ -7,8 +7,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 from harness.domain_schema import assert_valid
 
 TEMPLATE = "debian-12.0-x86_64-minimal"

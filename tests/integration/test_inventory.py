@@ -131,15 +131,15 @@ def test_host_name_format_and_domain_xml(lab, env, tmp_path):
 def test_cache_hit_makes_no_second_ssh_call(lab, env, tmp_path):
     source = _source(lab, tmp_path / "cached.openvz.yml", cache=True, cache_plugin="ansible.builtin.jsonfile",
                      cache_connection=str(tmp_path / "cache"), cache_timeout=3600)
-    first, _ = _inventory(env, source)
+    first = _inventory(env, source)[0]
     logins = {h.name: h.ssh_logins() for h in lab.hypervisors}
     calls = {h.name: len(h.calls()) for h in lab.hypervisors}
     assert list((tmp_path / "cache").iterdir()), "nothing was cached"
-    second, _ = _inventory(env, source)
+    second = _inventory(env, source)[0]
     assert second == first
     assert {h.name: h.ssh_logins() for h in lab.hypervisors} == logins
     assert {h.name: len(h.calls()) for h in lab.hypervisors} == calls
-    third, _ = _inventory(env, source, "--flush-cache")
+    third = _inventory(env, source, "--flush-cache")[0]
     assert third == first
     assert all(h.ssh_logins() == logins[h.name] + 1 for h in lab.hypervisors)
 

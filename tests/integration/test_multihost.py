@@ -111,7 +111,8 @@ def test_modules_inside_containers_over_ssh(python_cts, tmp_path):
     hosts = ["hv2-150", "hv3-150"]
     assert sorted(result.stats) == hosts
     for host in hosts:
-        hypervisor, ctid = lab[host.split("-")[0]], host.split("-")[1]
+        name, ctid = host.split("-")
+        hypervisor = lab[name]
         facts = result.task("Gathering Facts", host=host)["result"]["ansible_facts"]
         assert facts["ansible_distribution"] == "Debian"
         assert result.task("argv", host=host)["result"]["stdout"] == "a b|$HOME|'q'|x;y|"
