@@ -303,8 +303,8 @@ def test_json_every_field_and_type(vzlist_host):
                        "layout", "features", "vswap", "disabled", "vm_overcommit",
                        "netfilter", "capability"])
     for key in ubc:
-        assert [k for k, _v in dict(pairs[0])[key]] == ["held", "maxheld", "barrier", "limit",
-                                                    "failcnt"]
+        fields = [name for name, _value in dict(pairs[0])[key]]
+        assert fields == ["held", "maxheld", "barrier", "limit", "failcnt"]
     data = json.loads(result.stdout)[0]
     for key, kind in TYPES.items():
         assert isinstance(data[key], kind) and not (kind is int and isinstance(data[key], bool)), key
