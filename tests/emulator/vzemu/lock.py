@@ -31,12 +31,25 @@ def _cmdline(pid):
     except OSError:
         return None
     parts = raw.rstrip(b"\0").split(b"\0")
-    # An emulated tool runs as "python3 .../bin/vzctl ARGS"; show it the way
-    # the real binary's command line reads ("vzctl ARGS").
-    if len(parts) >= 2 and os.path.basename(parts[0]).startswith(b"python") \
-            and os.path.basename(parts[1]) in (b"vzctl", b"vzlist"):
-        parts = [os.path.basename(parts[1])] + parts[2:]
-    return b" ".join(parts).decode("utf-8", "replace")
+    return b" ".join(_as_tool(parts)).decode("utf-8", "replace")
+
+
+def _as_tool(parts):
+    """An emulated tool runs as "python3 -S .../tests/emulator/vzctl.py ARGS"
+    (bin/vzctl execs that); its command line the way the real binary's reads
+    ("vzctl ARGS").  Other command lines are left as they are."""
+    if not parts or not os.path.basename(parts[0]).startswith(b"python"):
+        return parts
+    script = 1
+    while script < len(parts) and parts[script].startswith(b"-"):
+        script += 1
+    if script < len(parts):
+        name = os.path.basename(parts[script])
+        if name.endswith(b".py"):
+            name = name[:-3]
+        if name in (b"vzctl", b"vzlist"):
+            return [name] + parts[script + 1:]
+    return parts
 
 
 def _alive(pid):
