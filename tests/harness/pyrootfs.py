@@ -21,7 +21,7 @@ from pathlib import Path
 
 from harness import rootfs
 
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 TEMPLATE_NAME = "debian-12.0-x86_64-python"
 PYTHON = Path("/usr/bin/python3")
 # Parts of the standard library that no Ansible module imports.
@@ -31,7 +31,7 @@ STDLIB_EXCLUDED = frozenset((
 ))
 OS_RELEASE = (b'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\n'
               b'VERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n')
-EXTRA_DIRS = {"var/tmp": 0o1777, "usr/lib": 0o755, "etc/ansible": 0o755}
+EXTRA_DIRS = {"var/tmp": 0o1777, "usr/lib": 0o755}
 _LDD_PATH = re.compile(r"(/\S+)")
 
 
@@ -106,8 +106,6 @@ def write_tarball(path, busybox=rootfs.BUSYBOX):
     with tarfile.open(path, mode="w", format=tarfile.GNU_FORMAT) as tar:
         seen = {""}
         for info, data in rootfs._members(Path(busybox).read_bytes()):
-            if info.name.strip("./") == "etc/passwd":
-                continue  # replaced below
             if info.isdir():
                 seen.add(info.name[2:])
             tar.addfile(info, io.BytesIO(data) if data is not None else None)
@@ -115,11 +113,8 @@ def write_tarball(path, busybox=rootfs.BUSYBOX):
             _add_dirs(tar, name + "/x", seen)
             tar.addfile(rootfs._info(name, tarfile.DIRTYPE, mode))
             seen.add(name)
-        for name, data in (
-                ("etc/os-release", OS_RELEASE),
-                # root's home is /root; nobody keeps Debian's nologin-style shell.
-                ("etc/passwd", rootfs.FILES["etc/passwd"][1])):
-            tar.addfile(rootfs._info(name, tarfile.REGTYPE, 0o644, len(data)), io.BytesIO(data))
+        tar.addfile(rootfs._info("etc/os-release", tarfile.REGTYPE, 0o644, len(OS_RELEASE)),
+                    io.BytesIO(OS_RELEASE))
         rel_python = str(python).lstrip("/")
         _add_dirs(tar, rel_python, seen)
         _add_real(tar, python, rel_python)
