@@ -89,17 +89,17 @@ class Executor(object):
         exec_argv = ["vzctl", "exec2", ctid, line]
         result = {"changed": False, "cmd": exec_argv, "rc": None, "stdout": "", "stderr": "",
                   "stdout_lines": [], "stderr_lines": []}
-        self._require_running(ctid)
         if creates is not None:
-            path = vz_validate.ct_path(_inside(creates, chdir), "creates")
-            if self._exists(ctid, path):
-                result.update(rc=0, msg="Did not run command since '%s' exists" % path)
-                return result
+            creates = vz_validate.ct_path(_inside(creates, chdir), "creates")
         if removes is not None:
-            path = vz_validate.ct_path(_inside(removes, chdir), "removes")
-            if not self._exists(ctid, path):
-                result.update(rc=0, msg="Did not run command since '%s' does not exist" % path)
-                return result
+            removes = vz_validate.ct_path(_inside(removes, chdir), "removes")
+        self._require_running(ctid)
+        if creates is not None and self._exists(ctid, creates):
+            result.update(rc=0, msg="Did not run command since '%s' exists" % creates)
+            return result
+        if removes is not None and not self._exists(ctid, removes):
+            result.update(rc=0, msg="Did not run command since '%s' does not exist" % removes)
+            return result
         if self.check_mode:
             result["msg"] = "Command would have run if not in check mode"
             if creates is None and removes is None:

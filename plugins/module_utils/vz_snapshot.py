@@ -135,9 +135,9 @@ class Snapshots(object):
 
     def plan(self, ctid, snapshots, state, uuid, name, description, skip_suspend, skip_resume, force):
         """(argv lists, the targeted snapshot or None, warnings)."""
-        if state == "list":
-            return [], None, []
         if uuid is None and name is None:
+            if state == "present":
+                return [], None, []  # only the list
             raise VzInputError("name", "name or uuid is required with state=%s" % state)
         matches = self._matches(snapshots, uuid, name)
         label = uuid if uuid is not None else repr(name)

@@ -189,7 +189,6 @@ def url(value, param="url"):
     return text
 
 
-
 def snapshot_uuid(value, param="uuid"):
     """A snapshot id as vzctl prints it: ``{lower-case uuid}`` (braces optional on input)."""
     match = _GUID_RE.match(str(value).strip())

@@ -19,7 +19,8 @@ description:
     the current snapshot change nothing.
   - Snapshots exist only for ploop-based containers (OpenVZ 7, or vzctl 4.x built with
     ploop); a simfs container, or a vzctl without snapshot support, is a clear error.
-  - Always returns the container's snapshot list.
+  - Always returns the container's snapshot list; with neither O(name) nor O(uuid) (and
+    O(state=present)) it changes nothing and only lists them.
 author:
   - openvz.vz maintainers (@openvz-collections)
 requirements:
@@ -45,13 +46,12 @@ options:
   state:
     description:
       - V(present) creates the snapshot unless one with this O(uuid) (or, without O(uuid),
-        this O(name)) exists.
+        this O(name)) exists. Without O(name) and O(uuid) it only returns the list.
       - V(absent) deletes the snapshot with this O(uuid), or every snapshot with this O(name).
       - V(switched) reverts the container to the snapshot (C(vzctl snapshot-switch)) unless it
         is already the current one; with O(name) the name must be unique.
-      - V(list) only returns the snapshots.
     type: str
-    choices: [present, absent, switched, list]
+    choices: [present, absent, switched]
     default: present
   name:
     description: Snapshot name. One line, no control characters.
@@ -108,10 +108,9 @@ EXAMPLES = r"""
     name: before-upgrade
     state: absent
 
-- name: List the snapshots
+- name: List the snapshots (no name, no uuid)
   openvz.vz.snapshot:
     ctid: 101
-    state: list
   register: snaps
 """
 
@@ -148,7 +147,7 @@ snapshots:
       name: before-upgrade
       description: ""
 snapshot:
-  description: The snapshot the task was about (created, found or switched to); null for V(absent) and V(list).
+  description: The snapshot the task was about (created, found or switched to); null for V(absent) and a listing.
   returned: always
   type: dict
 commands:
@@ -161,6 +160,11 @@ rc:
   description: On a vzctl failure, its exit code.
   returned: failure
   type: int
+executed:
+  description: On failure, the commands that had completed before the failing one.
+  returned: failure
+  type: list
+  elements: list
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -174,7 +178,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             ctid=dict(type="str", required=True),
-            state=dict(type="str", default="present", choices=["present", "absent", "switched", "list"]),
+            state=dict(type="str", default="present", choices=["present", "absent", "switched"]),
             name=dict(type="str"),
             uuid=dict(type="str"),
             description=dict(type="str"),

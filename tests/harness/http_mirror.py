@@ -77,7 +77,11 @@ class Mirror:
         self.lifetime = lifetime
         self.requests = []
         self.rules = {}
-        handler = lambda *a, **kw: _Handler(*a, directory=self.directory, **kw)  # noqa: E731
+        directory = self.directory
+
+        def handler(*args, **kwargs):
+            return _Handler(*args, directory=directory, **kwargs)
+
         self.server = _Server(("127.0.0.1", 0), handler)
         self.server.mirror = self
         scheme = "http"

@@ -67,7 +67,7 @@ def test_snapshot_lifecycle(openvz_host, run_playbook):
         _snap("second by uuid", {"ctid": ct, "uuid": ID2, "name": "renamed"}),
         _snap("switch", {"ctid": ct, "name": "first", "state": "switched"}, diff=True),
         _snap("switch again", {"ctid": ct, "name": "first", "state": "switched"}),
-        _snap("list", {"ctid": ct, "state": "list"}),
+        _snap("list", {"ctid": ct}),
     ]))
     assert result.rc == 0, str(result)
     created = _res(result, "create")
@@ -140,7 +140,7 @@ def test_rerun_is_unchanged(openvz_host, run_playbook):
         _snap("keep", {"ctid": ct, "name": "keep"}),
         _snap("gone", {"ctid": ct, "name": "gone", "state": "absent"}),
         _snap("at keep", {"ctid": ct, "name": "keep", "state": "switched"}),
-        _snap("list", {"ctid": ct, "state": "list"}),
+        _snap("list", {"ctid": ct}),
     ]
     first = run_playbook(_play(tasks))
     assert first.rc == 0, str(first)
@@ -159,7 +159,7 @@ def test_legacy_simfs_and_builds(openvz_host, run_playbook):
     result = run_playbook(_play([
         _ct("101"),
         _snap("simfs", {"ctid": "101", "name": "x"}, ignore_errors=True),
-        _snap("simfs list", {"ctid": "101", "state": "list"}, ignore_errors=True),
+        _snap("simfs list", {"ctid": "101"}, ignore_errors=True),
         _snap("missing", {"ctid": "999", "name": "x"}, ignore_errors=True),
         _snap("bad uuid", {"ctid": "101", "uuid": "not-a-uuid"}, ignore_errors=True),
         _snap("bad name", {"ctid": "101", "name": "two\nlines"}, ignore_errors=True),
@@ -191,6 +191,6 @@ def test_legacy_simfs_and_builds(openvz_host, run_playbook):
     # A vzctl that answers "Bad command" (built without ploop) for a ploop CT.
     openvz_host.inject_fault("vzctl", ["snapshot-list", "102"], rc=20,
                              stderr="Bad command: snapshot-list")
-    result = run_playbook(_play([_snap("no ploop", {"ctid": "102", "state": "list"},
+    result = run_playbook(_play([_snap("no ploop", {"ctid": "102"},
                                        ignore_errors=True)]))
     assert "no snapshot support" in _res(result, "no ploop")["msg"]

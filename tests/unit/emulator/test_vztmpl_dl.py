@@ -19,7 +19,7 @@ NAME = "tiny-1.0-x86_64"
 def run(emu_host, *argv, env=None):
     full = dict(emu_host.env, **(env or {}))
     proc = subprocess.run(["vztmpl-dl"] + list(argv), capture_output=True, text=True, env=full,
-                          timeout=60)
+                          timeout=60, check=False)
     return proc
 
 
@@ -93,7 +93,7 @@ def test_download_in_place_then_not_modified(emu_host, mirror):
     assert "Saving to: \u2018%s\u2019" % target in lines
     assert lines[-2].endswith("\u2018%s\u2019 saved [1402/1402]" % target)
     # spider (HEAD), then the download
-    assert [m for m, _ in mirror.requests] == ["HEAD", "GET"]
+    assert [request[0] for request in mirror.requests] == ["HEAD", "GET"]
     # wget -N keeps the server's time stamp, and asks If-Modified-Since next time.
     again = run(emu_host, NAME)
     assert again.returncode == 0
