@@ -6,7 +6,9 @@
 AnsibleModule.run_command() expands ``~`` and ``$VARIABLES`` in every element
 of a list argv by default (``expand_user_and_vars=True``), with the module's
 own environment, on the host.  Container commands, snapshot names and other
-free text must reach vzctl untouched, so this Runner turns that off.
+free text must reach vzctl untouched, so this Runner turns that off.  Output
+that is not UTF-8 (a container command may print anything) is decoded with
+replacement characters rather than failing the module.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,7 +25,8 @@ class LiteralRunner(Runner):
         command = [self._binary(argv[0])] + list(argv[1:])
         rc, out, err = self.module.run_command(command, data=stdin, check_rc=False,
                                                binary_data=stdin is not None,
-                                               expand_user_and_vars=False)
+                                               expand_user_and_vars=False,
+                                               errors="replace")
         if rc != 0 and check_rc:
             raise VzToolError(argv, rc, out, err, meaning(rc))
         return rc, out, err

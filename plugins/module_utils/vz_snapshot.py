@@ -118,6 +118,8 @@ class Snapshots(object):
         if parse_status(out) == ABSENT:
             raise VzStateError("container %s does not exist" % ctid)
         path = vz_conf.ct_conf_path(ctid)
+        if not os.path.exists(path):
+            raise VzStateError("container %s has no config file %s" % (ctid, path))
         if not container_is_ploop(ctid, vz_conf.read_conf(path), vz_conf.read_globals()):
             raise VzStateError("container %s is not ploop-based (simfs layout): vzctl snapshots need "
                                "a ploop container" % ctid)

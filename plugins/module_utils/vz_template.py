@@ -288,7 +288,12 @@ class TemplateCache(object):
 
     def converge(self, name, state, src=None, url=None, download=False, checksum=None):
         name = vz_validate.ostemplate(name, "name")
+        if name.startswith("."):
+            raise VzInputError("name", "%r must not start with '.' (hidden files are not cache entries)" % (name,))
         algorithm, expected = vz_validate.checksum(checksum) if checksum is not None else ("sha256", None)
+        if state == "absent":
+            src = url = None  # sources do not matter for a removal
+            download = False
         if url is not None:
             url = vz_validate.url(url)
             if expected is None:

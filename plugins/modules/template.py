@@ -223,7 +223,7 @@ def main():
     params = module.params
     if params["download"] and (params["src"] is not None or params["url"] is not None):
         module.fail_json(msg="download: cannot be combined with src or url")
-    if params["src"] is not None and not params["remote_src"]:
+    if params["src"] is not None and not params["remote_src"] and params["state"] == "present":
         # The action plugin turns a controller src into a host path.
         module.fail_json(msg="src: a controller file needs the openvz.vz.template action plugin; "
                              "set remote_src: true for a file on the host")

@@ -51,6 +51,7 @@ def test_exec_states_and_options(openvz_host, run_playbook):
         _exec("argv with shell", {"argv": ["echo"], "shell": True}, ignore_errors=True),
         _exec("chdir", {"argv": ["pwd"], "chdir": "/etc"}),
         _exec("keep ends", {"argv": ["printf", "a\\n\\n"], "strip_empty_ends": False}),
+        _exec("not utf-8", {"argv": ["printf", "\\377ok"]}),
         _exec("check plain", {"argv": ["touch", "/root/check"]}, check_mode=True),
         _exec("check creates", {"argv": ["touch", "/root/check"], "creates": "/root/check"},
               check_mode=True),
@@ -94,6 +95,7 @@ def test_exec_states_and_options(openvz_host, run_playbook):
 
     assert _result(result, "chdir")["stdout"] == "/etc"
     assert _result(result, "keep ends")["stdout"] == "a\n\n"
+    assert _result(result, "not utf-8")["stdout"] == "\ufffdok"
 
     plain = result.task("check plain")
     assert plain["skipped"] or plain["status"] == "skipped"

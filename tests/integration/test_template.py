@@ -122,7 +122,8 @@ def test_sources_checks_and_states(openvz_host, run_playbook, ansible_env, tmp_p
         _tpl("hostile name", {"name": "../../etc/x", "url": url + "x", "checksum": _sha256(url_file)},
              ignore_errors=True),
         _tpl("absent", {"name": "onhost-1", "state": "absent"}, diff=True),
-        _tpl("absent again", {"name": "onhost-1", "state": "absent"}),
+        _tpl("absent again", {"name": "onhost-1", "state": "absent", "src": "tiny.tar.gz"}),
+        _tpl("hidden name", {"name": ".tiny-1", "src": "tiny.tar.gz"}, ignore_errors=True),
     ]))
     assert result.rc == 0, str(result)
 
@@ -164,6 +165,7 @@ def test_sources_checks_and_states(openvz_host, run_playbook, ansible_env, tmp_p
     missing = _res(result, "not cached")
     assert missing["source_needed"] and "nothing-1 is not cached" in missing["msg"]
     assert _res(result, "hostile name")["msg"].startswith("name:")
+    assert _res(result, "hidden name")["msg"].startswith("name:")
 
     gone = _res(result, "absent")
     assert gone["changed"] and gone["diff"]["before"].startswith(CACHE + "/onhost-1.tar.xz sha256:")
