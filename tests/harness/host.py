@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,9 @@ FLAVOURS = ("legacy", "vz7")
 STATE_DIR = Path("/var/lib/vzemu")
 CONF_DIR = Path("/etc/vz/conf")
 SNAPSHOT_ROOTS = ("/etc/vz", "/vz/private", "/vz/root")
+# What the machine itself may have below the overlays (a real OpenVZ box has
+# /etc/vz): hidden, so a host holds only what provisioning writes.
+MACHINE_LEFTOVERS = ("/etc/vz", str(STATE_DIR))
 
 # Mounts are process-wide: two hosts at once would shadow each other.
 _active_host = None
@@ -25,6 +29,16 @@ def emulator_environ(base=None):
     # The emulator's own unit tests redirect state with it; a host must not.
     env.pop("VZEMU_STATE_DIR", None)
     return env
+
+
+def hide_machine_leftovers():
+    """Remove MACHINE_LEFTOVERS from the merged view (whiteouts in the upper
+    dirs; the machine's files stay). Only with the host's overlays mounted."""
+    for path in MACHINE_LEFTOVERS:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.unlink(path)
 
 
 def default_provision(flavour, templates=None, cpus=2):
@@ -101,6 +115,7 @@ def emulated_host(flavour, workdir, templates=None, cpus=2, provision=None, base
     _active_host = flavour
     try:
         with namespace.HostMounts(workdir):
+            hide_machine_leftovers()
             provision(flavour=flavour, templates=dict(templates or {}), cpus=cpus)
             yield OpenVZHost(flavour, emulator_environ(base_env))
     finally:

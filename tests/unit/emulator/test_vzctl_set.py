@@ -199,7 +199,8 @@ def test_userpasswd(emu_host):
     shadow = _shadow(emu_host)
     assert shadow.startswith("root:$6$")
     assert emu_host.vzctl("status", "101").stdout.endswith("exist unmounted down\n")
-    result = emu_host.vzctl("set", "101", "--userpasswd", "nobody:x")
+    # A user the template lacks (the harness's rootfs has root and nobody).
+    result = emu_host.vzctl("set", "101", "--userpasswd", "nosuchuser:x")
     assert result.rc == 74
     assert "Password change failed" in result.stdout
     assert "s3cret" not in emu_host.conf(101)

@@ -1,142 +1,42 @@
 """Helpers for the vzlist stand-in's unit tests.
 
-An emulated host lives at the real paths (/etc/vz, /vz, /var/lib/vzemu), so
-each test runs inside this process's private mount namespace with fresh
-overlays on /etc and /var and a fresh directory bound on /vz.  Containers are
+An emulated host lives at the real paths (/etc/vz, /vz, /var/lib/vzemu);
+``emulated_host`` makes one the harness's way (``harness.host.emulated_host``:
+this process's private mount namespace, fresh overlays on /etc and /var and a
+fresh directory bound on /vz), provisioned without templates.  Containers are
 made by writing their files directly (not through the vzctl stand-in).
 """
 import contextlib
-import ctypes
-import ctypes.util
 import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
-EMULATOR = os.path.join(REPO, "tests", "emulator")
-BIN = os.path.join(EMULATOR, "bin")
-TRANSCRIPTS = os.environ.get("VZEMU_TRANSCRIPTS", "/work/shared/real-vzctl-4.11")
+from harness import host as harness_host
+from harness.namespace import isolation_unavailable_reason
+from harness.paths import EMULATOR_BIN
+import transcript
+from vzemu import paths
+from vzemu.vzctl import fsops
 
-if EMULATOR not in sys.path:
-    sys.path.insert(0, EMULATOR)
-
-from vzemu import paths, provision  # noqa: E402
-
-CLONE_NEWNS = 0x00020000
-_private_pid = None
-
-
-def _already_private():
-    if _private_pid == os.getpid():
-        return True
-    # The pytest harness (tests/harness/namespace.py) may have done it.
-    harness = sys.modules.get("harness.namespace")
-    checker = getattr(harness, "in_private_mount_namespace", None)
-    if checker is not None and checker():
-        return True
-    try:
-        return os.readlink("/proc/self/ns/mnt") != os.readlink("/proc/1/ns/mnt")
-    except OSError:
-        return False
-
-
-def enter_private_mount_namespace():
-    """unshare(CLONE_NEWNS) + mount --make-rprivate /, once per process."""
-    global _private_pid  # pylint: disable=global-statement
-    if _already_private():
-        _private_pid = os.getpid()
-        return
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    if libc.unshare(CLONE_NEWNS) != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, "unshare(CLONE_NEWNS): %s" % os.strerror(errno))
-    subprocess.run(["mount", "--make-rprivate", "/"], check=True)
-    _private_pid = os.getpid()
+BIN = str(EMULATOR_BIN)
 
 
 def unavailable_reason():
-    if os.geteuid() != 0:
-        return "the vzlist tests need root (mount namespace, overlays on /etc and /var)"
-    return None
-
-
-def _mount(*argv):
-    subprocess.run(["mount"] + list(argv), check=True)
-
-
-# OpenVZ 7 defaults (OpenVZ/vzctl etc/vz.conf), used only if the emulator's
-# data has no vz7 vz.conf yet.
-_VZ7_VZ_CONF = """\
-VIRTUOZZO=yes
-LOCKDIR=/vz/lock
-DUMPDIR=/vz/dump
-VE0CPUUNITS=1000
-LOGGING=yes
-LOGFILE=/var/log/vzctl.log
-LOG_LEVEL=0
-VERBOSE=0
-DISK_QUOTA=yes
-TEMPLATE=/vz/template
-VE_ROOT=/vz/root/$VEID
-VE_PRIVATE=/vz/private/$VEID
-CONFIGFILE="basic"
-DEF_OSTEMPLATE=".almalinux-8"
-VEFSTYPE="ext4"
-IPV6="yes"
-"""
-
-
-def _provision(flavour):
-    try:
-        provision.provision_host(flavour)
-        return
-    except FileNotFoundError:
-        if flavour != "vz7":
-            raise
-    # Fallback while the vz7 data files are missing: the same layout by hand.
-    os.makedirs(paths.CONF_DIR, exist_ok=True)
-    os.makedirs(paths.NAMES_DIR, exist_ok=True)
-    with open(paths.VZ_CONF, "w") as handle:
-        handle.write(_VZ7_VZ_CONF)
-    for sub in ("private", "root", "lock", "dump", "template/cache"):
-        os.makedirs(os.path.join(paths.VZ_ROOT_DIR, sub), exist_ok=True)
-    os.makedirs(paths.state_path("running"), exist_ok=True)
-    with open(paths.state_path("host.json"), "w") as handle:
-        json.dump({"flavour": "vz7", "cpus": 2, "ploop": True, "vswap": True}, handle)
+    return isolation_unavailable_reason()
 
 
 @contextlib.contextmanager
 def emulated_host(base, flavour):
     """A fresh emulated ``flavour`` host; ``base`` is a scratch directory."""
-    enter_private_mount_namespace()
-    mounted = []
+    workdir = os.path.join(base, "host")
     try:
-        for target in ("/etc", "/var"):
-            upper = os.path.join(base, "upper" + target.replace("/", "_"))
-            work = os.path.join(base, "work" + target.replace("/", "_"))
-            os.makedirs(upper)
-            os.makedirs(work)
-            _mount("-t", "overlay", "overlay", "-o",
-                   "lowerdir=%s,upperdir=%s,workdir=%s" % (target, upper, work), target)
-            mounted.append(target)
-        vzdir = os.path.join(base, "vz")
-        os.makedirs(vzdir)
-        os.makedirs(paths.VZ_ROOT_DIR, exist_ok=True)
-        _mount("--bind", vzdir, paths.VZ_ROOT_DIR)
-        mounted.append(paths.VZ_ROOT_DIR)
-        # Leftovers of the real machine under the overlay are not ours.
-        for leftover in (os.path.dirname(paths.CONF_DIR), paths.STATE_DIR):
-            if os.path.isdir(leftover):
-                shutil.rmtree(leftover)
-        _provision(flavour)
-        yield Host(flavour)
+        with harness_host.emulated_host(flavour, workdir) as host:
+            yield Host(flavour, host.env)
     finally:
-        for target in reversed(mounted):
-            subprocess.run(["umount", "-l", target], check=False)
+        # Overlay work dirs are created mode 000; rmtree as root copes.
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 class Result(object):
@@ -155,8 +55,9 @@ class Result(object):
 class Host(object):
     """Writes containers the way vzctl leaves them, and runs vzlist."""
 
-    def __init__(self, flavour):
+    def __init__(self, flavour, env):
         self.flavour = flavour
+        self.env = env   # the harness's: emulator first on PATH
 
     # --- containers ---
     def conf_path(self, ctid):
@@ -216,7 +117,7 @@ class Host(object):
         root = root or os.path.join(paths.VZ_ROOT_DIR, "root", str(ctid))
         private = private or os.path.join(paths.VZ_ROOT_DIR, "private", str(ctid))
         os.makedirs(root, exist_ok=True)
-        _mount("--bind", private, root)
+        fsops.bind_mount(private, root)
 
     def write_dump(self, ctid):
         os.makedirs(os.path.join(paths.VZ_ROOT_DIR, "dump"), exist_ok=True)
@@ -225,8 +126,7 @@ class Host(object):
 
     # --- running the tool ---
     def vzlist(self, *argv, env=None):
-        environ = dict(os.environ)
-        environ["PATH"] = BIN + os.pathsep + environ.get("PATH", "")
+        environ = dict(self.env)
         environ.pop("POSIXLY_CORRECT", None)
         environ.update(env or {})
         started = time.time()
@@ -240,58 +140,30 @@ class Host(object):
 
 # ------------------------------------------------------- transcript files --
 
-def transcript_commands(name):
-    """[(argv, stdout, stderr, rc)] of every ``$ vzlist`` in a transcript.
-
-    stderr drops the lines a missing OpenVZ kernel caused ("Unable to open
-    /proc/vz/veinfo", "/proc/user_beancounters"): a real host has none.
-    """
-    with open(os.path.join(TRANSCRIPTS, name), encoding="utf-8") as handle:
-        lines = handle.read().split("\n")
-    out = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not line.startswith("$ "):
-            i += 1
-            continue
-        command = line[2:]
-        i += 1
-        while lines[i] != "--stdout--":
-            command += "\n" + lines[i]
-            i += 1
-        i += 1
-        stdout = []
-        while lines[i] != "--stderr--":
-            stdout.append(lines[i])
-            i += 1
-        i += 1
-        stderr = []
-        while not lines[i].startswith("[exit "):
-            stderr.append(lines[i])
-            i += 1
-        rc = int(lines[i][len("[exit "):-1])
-        out.append((command, "".join(s + "\n" for s in stdout),
-                    "".join(s + "\n" for s in stderr), rc))
-        i += 1
-    return out
+def _text(lines):
+    return "".join(line + "\n" for line in lines)
 
 
-KERNEL_ARTEFACTS = ("Unable to open /proc/vz/veinfo", "Unable to open /proc/user_beancounters")
+def transcript_blocks(name):
+    """Every command of a transcript (``transcript.parse``) as a dict:
+    command, stdout and stderr (texts), rc, diff (lines, or None)."""
+    return [{"command": step.command, "stdout": _text(step.stdout),
+             "stderr": _text(step.stderr), "rc": step.rc, "diff": step.diff}
+            for step in transcript.parse(name)]
 
 
 def real_host_stderr(stderr):
-    return "".join(line + "\n" for line in stderr.splitlines()
-                   if not line.startswith(KERNEL_ARTEFACTS))
+    """``stderr`` without the lines only a machine without an OpenVZ kernel
+    prints (``transcript.kernel_noise``)."""
+    return _text(line for line in stderr.splitlines() if not transcript.kernel_noise(line))
 
 
 def vzlist_commands(name):
-    """The vzlist commands of a transcript, in order, as (argv, stdout, stderr, rc)."""
-    out = []
-    for command, stdout, stderr, rc in transcript_commands(name):
-        if command.startswith("vzlist"):
-            out.append((command.split()[1:], stdout, real_host_stderr(stderr), rc))
-    return out
+    """The vzlist commands of a transcript, in order, as (argv, stdout, stderr, rc),
+    stderr as a real OpenVZ host prints it (``real_host_stderr``)."""
+    return [(block["command"].split()[1:], block["stdout"], real_host_stderr(block["stderr"]),
+             block["rc"])
+            for block in transcript_blocks(name) if block["command"].startswith("vzlist")]
 
 
 # ------------------------------------------------ configs from transcripts --
@@ -345,38 +217,12 @@ def config_history(names, ctid, lines=None):
     """
     history = []
     for name in names:
-        with open(os.path.join(TRANSCRIPTS, name), encoding="utf-8") as handle:
-            text = handle.read()
-        for block in ("\n" + text).split("\n$ ")[1:]:
-            command = block.split("\n", 1)[0]
-            if command == "cat /etc/vz/conf/%s.conf" % ctid:
-                body = block.split("--stdout--\n", 1)[1].split("\n--stderr--", 1)[0]
-                lines = body.split("\n")
-                history.append((command, "\n".join(lines) + "\n"))
-                continue
-            if lines is None or not command.startswith("vzctl set %s " % ctid):
-                continue
-            if "--- config diff ---" not in block:
-                continue
-            diff = block.split("--- config diff ---\n", 1)[1].split("\n")
-            lines = _apply_normal_diff(lines, diff)
-            history.append((command, "\n".join(lines) + "\n"))
+        for step in transcript.parse(name):
+            if step.command == "cat /etc/vz/conf/%s.conf" % ctid:
+                lines = list(step.stdout)
+                history.append((step.command, _text(lines)))
+            elif (lines is not None and step.command.startswith("vzctl set %s " % ctid)
+                  and step.diff is not None):
+                lines = _apply_normal_diff(lines, step.diff)
+                history.append((step.command, _text(lines)))
     return history
-
-
-def transcript_blocks(name):
-    """Every command of a transcript: dicts with command, stdout, stderr, rc, diff."""
-    with open(os.path.join(TRANSCRIPTS, name), encoding="utf-8") as handle:
-        text = handle.read()
-    blocks = []
-    for block in ("\n" + text).split("\n$ ")[1:]:
-        head, _sep, rest = block.partition("\n--stdout--\n")
-        stdout, _sep, rest = rest.partition("--stderr--\n")
-        stderr, _sep, rest = rest.partition("[exit ")
-        rc_text, _sep, rest = rest.partition("]")
-        diff = None
-        if "--- config diff ---\n" in rest:
-            diff = rest.split("--- config diff ---\n", 1)[1].split("\n")
-        blocks.append({"command": head, "stdout": stdout, "stderr": stderr,
-                       "rc": int(rc_text), "diff": diff})
-    return blocks

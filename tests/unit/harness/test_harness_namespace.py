@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness import namespace
-from harness.host import emulated_host
+from harness.host import emulated_host, hide_machine_leftovers
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for mount namespaces")
 
@@ -57,6 +57,16 @@ def test_machine_never_sees_the_hosts_files(tmp_path):
         assert not seen_from_outside("/etc/vz/vz.conf")
         assert not seen_from_outside("/var/lib/vzemu")
         assert not seen_from_outside("/vz/template")
+
+
+def test_machine_leftovers_are_hidden(tmp_path):
+    """What a real OpenVZ box has at /etc/vz and /var/lib/vzemu never shows in
+    a host (emulated_host hides it before provisioning; here after, to see it go)."""
+    with emulated_host("legacy", tmp_path / "host", provision=stub_provision):
+        Path("/etc/vz/conf/999.conf").write_text("machine's own\n", encoding="utf-8")
+        hide_machine_leftovers()
+        assert not os.path.lexists("/etc/vz") and not os.path.lexists("/var/lib/vzemu")
+        assert not seen_from_outside("/etc/vz/conf/999.conf")
 
 
 def test_a_second_host_at_once_is_refused(tmp_path):
