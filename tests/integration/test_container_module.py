@@ -223,4 +223,3 @@ def test_changing_a_create_only_setting_is_refused_and_nothing_is_destroyed(open
     assert result.task("change")["result"]["msg"].startswith("ostemplate:")
     assert not openvz_host.mutating_calls()
     assert openvz_host.snapshot_files() == before
-

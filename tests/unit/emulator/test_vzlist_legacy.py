@@ -1,8 +1,8 @@
 """vzlist stand-in, legacy flavour (vzctl 4.11): replays of the real tool's
 transcripts, byte for byte, and the behaviours the sources document."""
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import time
