@@ -56,7 +56,7 @@ def test_parse_listing_framing():
     assert set(confs) == {"101"} and "not a boundary" in confs["101"]
     assert "VE_ROOT" in globals_text
     with pytest.raises(ListingError):
-        parse_listing(out.split("@@b@@ end")[0], boundary)
+        parse_listing(out[:out.index("@@b@@ end")], boundary)
 
 
 @pytest.mark.parametrize("command", [
