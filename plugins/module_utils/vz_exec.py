@@ -83,6 +83,9 @@ class Executor(object):
             raise VzInputError("argv", "must name a command")
         if cmd is not None and cmd.strip() in ("", "-"):
             raise VzInputError("cmd", "must be a command line")
+        for param, text in [("argv", arg) for arg in argv or []] + [("cmd", cmd or "")]:
+            if "\x00" in text:
+                raise VzInputError(param, "must not contain NUL characters (no argument can hold one)")
         if chdir is not None:
             vz_validate.ct_path(chdir, "chdir")
         line = command_line(argv, cmd, chdir)

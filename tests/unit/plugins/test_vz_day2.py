@@ -35,7 +35,8 @@ def test_every_word_is_quoted_and_chdir_is_a_separate_line():
 
 @pytest.mark.parametrize("kwargs, param", [
     ({"argv": []}, "argv"), ({"cmd": "-"}, "cmd"), ({"cmd": "  "}, "cmd"),
-    ({"argv": ["true"], "chdir": "relative"}, "chdir"), ({"argv": ["true"], "creates": "a\x00b"}, "creates"),
+    ({"argv": ["true"], "chdir": "relative"}, "chdir"), ({"argv": ["a\x00b"]}, "argv"),
+    ({"cmd": "echo \x00"}, "cmd"), ({"argv": ["true"], "creates": "a\x00b"}, "creates"),
 ])
 def test_exec_refuses_before_running_anything(kwargs, param):
     class NoRunner:
