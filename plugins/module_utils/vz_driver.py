@@ -9,8 +9,8 @@ __metaclass__ = type
 import os
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_plan, vz_xml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import (
-    VzInputError, VzStateError, VzToolError)
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError, VzStateError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_order
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import (
     ABSENT, MOUNTED, RUNNING, STOPPED, SUSPENDED)
 
@@ -127,15 +127,9 @@ class Driver(object):
             "warnings": plan.warnings,
         }
         before_xml = vz_xml.to_xml(current) if current is not None else ""
-        executed = []
         if not self.check_mode:
-            for step in plan.steps:
-                try:
-                    self.runner.run(step.argv, stdin=step.stdin)
-                except VzToolError as exc:
-                    exc.executed = executed
-                    raise
-                executed.append(step.argv)
+            run_in_order(plan.steps, lambda step: self.runner.run(step.argv, stdin=step.stdin),
+                         lambda step: step.argv)
             if final is not None and plan.changed:
                 final = self.read(ctid, with_status=False)
                 final.status = plan.final_status

@@ -11,7 +11,11 @@ class VzError(Exception):
     """Base of every error the driver reports to the user."""
 
     def to_result(self):
-        return {"msg": str(self)}
+        result = {"msg": str(self)}
+        # Set by plan runners: the calls that completed before the failure.
+        if getattr(self, "executed", None) is not None:
+            result["executed"] = self.executed
+        return result
 
 
 class VzInputError(VzError):
@@ -49,5 +53,7 @@ class VzToolError(VzError):
         self.meaning = meaning
 
     def to_result(self):
-        return {"msg": str(self), "cmd": self.argv, "rc": self.rc,
-                "stdout": self.stdout, "stderr": self.stderr, "meaning": self.meaning}
+        result = super(VzToolError, self).to_result()
+        result.update({"cmd": self.argv, "rc": self.rc, "stdout": self.stdout,
+                       "stderr": self.stderr, "meaning": self.meaning})
+        return result

@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, openvz.vz contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Runs OpenVZ tools from argv lists and gives their exit codes a meaning."""
+"""Runs OpenVZ tools from argv lists, exactly as given, and gives their exit codes a meaning."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzToolError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzToolError
 
 # include/vzerror.h (vzctl 4.x); libvzctl keeps these numbers for OpenVZ 7.
 EXIT_MEANINGS = {
@@ -47,8 +47,29 @@ class Runner(object):
 
     def run(self, argv, stdin=None, check_rc=True):
         command = [self._binary(argv[0])] + list(argv[1:])
+        # run_command would expand ~ and $VARS in every argv element on the host;
+        # container commands, names and descriptions must reach vzctl as given.
+        # A container command may print anything: undecodable bytes are replaced.
         rc, out, err = self.module.run_command(command, data=stdin, check_rc=False,
-                                               binary_data=stdin is not None)
+                                               binary_data=stdin is not None,
+                                               expand_user_and_vars=False, errors="replace")
         if rc != 0 and check_rc:
             raise VzToolError(argv, rc, out, err, meaning(rc))
         return rc, out, err
+
+
+def run_in_order(calls, run, argv_of=lambda call: call):
+    """Run ``run(call)`` for each call, stopping at the first error.
+
+    The error carries ``executed``, the argv lists that completed before it, so
+    a user sees how far a plan got (a re-run converges from there).
+    """
+    executed = []
+    for call in calls:
+        try:
+            run(call)
+        except VzError as exc:
+            exc.executed = executed
+            raise
+        executed.append(argv_of(call))
+    return executed

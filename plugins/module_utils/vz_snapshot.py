@@ -21,6 +21,7 @@ from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import parse_s
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import (
     VzInputError, VzStateError, VzToolError)
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import ABSENT
+from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_order
 
 # include/vzerror.h (4.x), lib/vzerror.h (libvzctl)
 SNAPSHOT_MEANINGS = {
@@ -193,15 +194,8 @@ class Snapshots(object):
                                                skip_suspend, skip_resume, force)
         after = before
         predicted = predict(before, state, commands, uuid, name)
-        executed = []
         if commands and not self.check_mode:
-            for argv in commands:
-                try:
-                    self._vzctl(argv)
-                except VzToolError as exc:
-                    exc.executed = executed
-                    raise
-                executed.append(argv)
+            run_in_order(commands, self._vzctl)
             after = predicted = self.list(ctid)
             if state in ("present", "switched"):
                 found = self._matches(after, uuid, name)

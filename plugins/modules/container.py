@@ -306,12 +306,22 @@ meaning:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_params, vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import Driver
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_module import require_lxml, run_and_exit
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
+
+
+def _desired(params):
+    if params["xml"] is None:
+        return vz_params.container_from_params(params)
+    desired = vz_xml.from_xml(params["xml"])
+    identity = vz_params.container_from_params({"ctid": params["ctid"], "name": params["name"]})
+    desired.ctid = identity.ctid or desired.ctid
+    desired.name = identity.name or desired.name
+    return desired
 
 
 def main():
@@ -321,31 +331,12 @@ def main():
         required_one_of=[["ctid", "name", "xml"]],
         supports_check_mode=True,
     )
-    if not vz_xml.HAS_LXML:
-        module.fail_json(msg=missing_required_lib("lxml"), exception=vz_xml.LXML_IMPORT_ERROR)
+    require_lxml(module)
     params = module.params
-    try:
-        if params["xml"] is not None:
-            desired = vz_xml.from_xml(params["xml"])
-            identity = vz_params.container_from_params(
-                {"ctid": params["ctid"], "name": params["name"]})
-            desired.ctid = identity.ctid or desired.ctid
-            desired.name = identity.name or desired.name
-        else:
-            desired = vz_params.container_from_params(params)
-        driver = Driver(Runner(module), check_mode=module.check_mode)
-        result = driver.converge(desired, params["state"], force=params["force"],
-                                 password=vz_params.password_stdin(params),
-                                 update_password=params["update_password"])
-    except VzError as exc:
-        failure = exc.to_result()
-        failure["executed"] = getattr(exc, "executed", [])
-        module.fail_json(**failure)
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    driver = Driver(Runner(module), check_mode=module.check_mode)
+    run_and_exit(module, lambda: driver.converge(
+        _desired(params), params["state"], force=params["force"],
+        password=vz_params.password_stdin(params), update_password=params["update_password"]))
 
 
 if __name__ == "__main__":

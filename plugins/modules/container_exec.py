@@ -176,7 +176,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_exec import Executor
-from ansible_collections.openvz.vz.plugins.module_utils.vz_literal_runner import LiteralRunner
+from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
 
 
 def main():
@@ -205,7 +205,7 @@ def main():
     if params["argv"] is not None and params["shell"]:
         module.fail_json(msg="shell: applies to cmd only; argv elements are always passed literally")
     try:
-        result = Executor(LiteralRunner(module), check_mode=module.check_mode).run(
+        result = Executor(Runner(module), check_mode=module.check_mode).run(
             params["ctid"], argv=params["argv"], cmd=params["cmd"], chdir=params["chdir"],
             stdin=params["stdin"], stdin_add_newline=params["stdin_add_newline"],
             strip_empty_ends=params["strip_empty_ends"], creates=params["creates"],

@@ -132,10 +132,10 @@ xml:
     "101": "<domain type=\"openvz\" id=\"101\">...</domain>"
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing, vz_xml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_module import require_lxml, run_and_exit
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
 
 
@@ -150,22 +150,21 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    if params["xml"] and not vz_xml.HAS_LXML:
-        module.fail_json(msg=missing_required_lib("lxml"), exception=vz_xml.LXML_IMPORT_ERROR)
+    if params["xml"]:
+        require_lxml(module)
     selection = vz_listing.Selection(params["ctid"], params["name"], params["status"])
-    try:
+
+    def listing():
         _rc, out, _err = Runner(module).run(list(vz_listing.VZLIST_ARGV))
         found, warnings = vz_listing.containers(
             vz_listing.parse_vzlist(out), vz_listing.read_local_conf_text,
             vz_conf.read_globals(), selection)
-    except VzError as exc:
-        module.fail_json(**exc.to_result())
-    for warning in warnings:
-        module.warn(warning)
-    result = {"changed": False, "containers": [ct.to_dict() for ct in found]}
-    if params["xml"]:
-        result["xml"] = dict((ct.ctid, vz_xml.to_xml(ct)) for ct in found)
-    module.exit_json(**result)
+        result = {"changed": False, "containers": [ct.to_dict() for ct in found], "warnings": warnings}
+        if params["xml"]:
+            result["xml"] = dict((ct.ctid, vz_xml.to_xml(ct)) for ct in found)
+        return result
+
+    run_and_exit(module, listing)
 
 
 if __name__ == "__main__":

@@ -169,8 +169,8 @@ executed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_literal_runner import LiteralRunner
+from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
 from ansible_collections.openvz.vz.plugins.module_utils.vz_snapshot import Snapshots
 
 
@@ -189,20 +189,11 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    try:
-        result = Snapshots(LiteralRunner(module), check_mode=module.check_mode).converge(
-            params["ctid"], params["state"], uuid=params["uuid"], name=params["name"],
-            description=params["description"], skip_suspend=params["skip_suspend"],
-            skip_resume=params["skip_resume"], force=params["force"])
-    except VzError as exc:
-        failure = exc.to_result()
-        failure["executed"] = getattr(exc, "executed", [])
-        module.fail_json(**failure)
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    snapshots = Snapshots(Runner(module), check_mode=module.check_mode)
+    run_and_exit(module, lambda: snapshots.converge(
+        params["ctid"], params["state"], uuid=params["uuid"], name=params["name"],
+        description=params["description"], skip_suspend=params["skip_suspend"],
+        skip_resume=params["skip_resume"], force=params["force"]))
 
 
 if __name__ == "__main__":

@@ -199,8 +199,8 @@ rc:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import fetch_url
 
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_literal_runner import LiteralRunner
+from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
 from ansible_collections.openvz.vz.plugins.module_utils.vz_template import TemplateCache
 
 
@@ -231,16 +231,11 @@ def main():
     def fetch(url):
         return fetch_url(module, url, timeout=params["timeout"])
 
-    try:
-        cache = TemplateCache(LiteralRunner(module), check_mode=module.check_mode, fetch=fetch,
-                              find_tool=lambda tool: module.get_bin_path(tool, opt_dirs=["/usr/sbin", "/sbin"]))
-        result = cache.converge(params["name"], params["state"], src=params["src"], url=params["url"],
-                                download=params["download"], checksum=params["checksum"])
-    except VzError as exc:
-        module.fail_json(**exc.to_result())
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    cache = TemplateCache(Runner(module), check_mode=module.check_mode, fetch=fetch,
+                          find_tool=lambda tool: module.get_bin_path(tool, opt_dirs=["/usr/sbin", "/sbin"]))
+    run_and_exit(module, lambda: cache.converge(
+        params["name"], params["state"], src=params["src"], url=params["url"],
+        download=params["download"], checksum=params["checksum"]))
 
 
 if __name__ == "__main__":

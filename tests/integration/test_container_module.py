@@ -228,8 +228,8 @@ def test_changing_a_create_only_setting_is_refused_and_nothing_is_destroyed(open
 def test_module_defaults_through_the_action_group(openvz_host, run_playbook):
     play = [{"hosts": "localhost", "gather_facts": False,
              "module_defaults": {"group/openvz.vz.openvz": {"ctid": "101"}},
-             "tasks": [{"name": "create", "openvz.vz.container": {"ostemplate": BASE["ostemplate"],
-                                                                   "hostname": "g.example.com"}},
+             "tasks": [{"name": "create",
+                        "openvz.vz.container": {"ostemplate": BASE["ostemplate"], "hostname": "g.example.com"}},
                        {"name": "list", "openvz.vz.container_info": {}, "register": "info"}]}]
     result = run_playbook(json.dumps(play, indent=1))
     assert result.rc == 0, str(result)
