@@ -31,7 +31,7 @@ LINT_DIRS := playbooks roles
 export ANSIBLE_NOCOLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv apt-deps test pytest unit sanity vermin lint demo clean bench
+.PHONY: venv apt-deps test pytest unit sanity vermin lint demo clean bench docs
 
 venv: $(VENV_STAMP)
 
@@ -103,3 +103,35 @@ clean:
 # Prints spawn counts and wall times for 50 containers (see benchmarks/).
 bench: venv apt-deps
 	$(VPY) benchmarks/bench_container.py
+
+# HTML docs of the collection (modules, plugins, roles, the user guide in
+# docs/docsite/) with antsibull-docs and Sphinx, into build/docs/html.
+# Offline: intersphinx is left out (its inventories would be downloaded).
+DOCS_BUILD := build/docs
+DOCS_COLLECTIONS := .cache/docs-collections
+# Labels of docs.ansible.com pages, which only intersphinx would resolve: the
+# one kind of warning that does not fail the build.
+DOCS_EXTERNAL_LABELS := undefined label: '(ansible_collections\.ansible\.builtin\.[a-z_]+|common_return_values|ansible_configuration_settings|action_plugins)'
+docs: venv
+	rm -rf $(DOCS_BUILD)
+	mkdir -p $(DOCS_COLLECTIONS)/ansible_collections/openvz $(DOCS_BUILD)/site
+	chmod go-w $(DOCS_BUILD)/site
+	ln -sfn "$(CURDIR)" $(DOCS_COLLECTIONS)/ansible_collections/openvz/vz
+	PATH="$(VBIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(DOCS_COLLECTIONS)" \
+	  $(VBIN)/antsibull-docs lint-collection-docs --plugin-docs \
+	    $(DOCS_COLLECTIONS)/ansible_collections/openvz/vz
+	PATH="$(VBIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(DOCS_COLLECTIONS)" \
+	  $(VBIN)/antsibull-docs sphinx-init --use-current --fail-on-error --lenient \
+	    --dest-dir $(DOCS_BUILD)/site --project openvz.vz --copyright "openvz.vz contributors" --title "openvz.vz collection" \
+	    --html-short-title openvz.vz openvz.vz
+	cd $(DOCS_BUILD)/site && mkdir -p rst && chmod og-w rst && \
+	  PATH="$(VBIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(DOCS_COLLECTIONS)" \
+	  $(VBIN)/antsibull-docs --config-file antsibull-docs.cfg collection --cleanup everything \
+	    --use-current --fail-on-error --dest-dir rst openvz.vz
+	$(VBIN)/sphinx-build -q --keep-going -b html -c $(DOCS_BUILD)/site \
+	  -D extensions=sphinx.ext.autodoc,sphinx_antsibull_ext -w $(DOCS_BUILD)/warnings.log \
+	  $(DOCS_BUILD)/site/rst $(DOCS_BUILD)/html 2>/dev/null
+	@own=$$(grep WARNING $(DOCS_BUILD)/warnings.log | grep -v -E "$(DOCS_EXTERNAL_LABELS)" || true); \
+	if [ -n "$$own" ]; then echo "$$own"; echo "docs: warnings above (see $(DOCS_BUILD)/warnings.log)"; exit 1; fi; \
+	echo "docs: $$(grep -c WARNING $(DOCS_BUILD)/warnings.log || true) links to docs.ansible.com pages left as text (no intersphinx offline)"
+	@echo "docs: open $(CURDIR)/$(DOCS_BUILD)/html/index.html"
