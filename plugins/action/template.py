@@ -12,34 +12,16 @@ ansible.builtin.copy and unarchive do) and the module run on that copy.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import hashlib
-
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
+# The module decides cache suffixes and checksums; the controller side must agree.
+from ansible_collections.openvz.vz.plugins.module_utils.vz_template import file_digest, suffix_of
+
 MODULE = "openvz.vz.template"
 _ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
-_MAGIC = ((b"\x1f\x8b", ".tar.gz"), (b"BZh", ".tar.bz2"), (b"\xfd7zXZ\x00", ".tar.xz"))
-
-
-def _digest(path, algorithm):
-    hasher = hashlib.new(algorithm)
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            hasher.update(chunk)
-    return hasher.hexdigest()
-
-
-def _suffix(path):
-    """The cache suffix for the file's content (the module decides the same way)."""
-    with open(path, "rb") as handle:
-        head = handle.read(6)
-    for magic, suffix in _MAGIC:
-        if head.startswith(magic):
-            return suffix
-    return ".tar"
 
 
 class ActionModule(ActionBase):
@@ -52,7 +34,7 @@ class ActionModule(ActionBase):
         predicted.update(changed=True, source="src", commands=[],
                          msg="%s would be copied into the template cache" % source)
         if self._task.diff:
-            after = "%s/%s%s" % (answer.get("cache_dir"), args.get("name"), _suffix(local))
+            after = "%s/%s%s" % (answer.get("cache_dir"), args.get("name"), suffix_of(local))
             before = "%s %s\n" % (answer["path"], answer["checksum"]) if answer.get("path") else ""
             predicted["diff"] = {"before": before, "after": "%s %s\n" % (after, local_sum),
                                  "before_header": answer.get("cache_dir"),
@@ -88,7 +70,7 @@ class ActionModule(ActionBase):
                 probe = dict((key, value) for key, value in args.items() if key not in ("src", "remote_src"))
                 result.update(self._execute_module(module_name=MODULE, module_args=probe, task_vars=task_vars))
                 return result
-        local_sum = "%s:%s" % (algorithm, _digest(local, algorithm))
+        local_sum = "%s:%s" % (algorithm, file_digest(local, algorithm))
         if wanted and to_text(wanted).lower() != local_sum:
             result.update(failed=True, msg="checksum mismatch for %s: expected %s, got %s"
                           % (source, wanted, local_sum))

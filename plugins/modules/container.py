@@ -28,17 +28,16 @@ author:
 requirements:
   - lxml on the hypervisor
   - vzctl on the hypervisor
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the target.
     support: full
     details: Reports the exact commands a real run would make, and runs none that change the host.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: Before and after are domain XML documents.
   platform:
-    description: Target OS/families that can be operated against.
     support: full
     platforms: posix
 options:

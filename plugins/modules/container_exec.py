@@ -27,19 +27,18 @@ author:
   - openvz.vz maintainers (@openvz-collections)
 requirements:
   - vzctl on the hypervisor
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the target.
     support: partial
     details:
       - The command is never run in check mode. When O(creates) or O(removes) decide that it
         would not run, the result is the same as in a real run; otherwise the task reports
         C(changed) (with O(creates)/O(removes)) or is skipped.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
     support: full
     platforms: posix
 options:

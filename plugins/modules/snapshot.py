@@ -25,17 +25,16 @@ author:
   - openvz.vz maintainers (@openvz-collections)
 requirements:
   - vzctl on the hypervisor, with ploop support
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the target.
     support: full
     details: Reports the exact vzctl commands a real run would make, and runs none of them.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: Before and after are the snapshot list, one C(UUID [*] NAME) line each (C(*) marks the current snapshot).
   platform:
-    description: Target OS/families that can be operated against.
     support: full
     platforms: posix
 options:

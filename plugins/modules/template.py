@@ -31,21 +31,24 @@ author:
   - openvz.vz maintainers (@openvz-collections)
 requirements:
   - vztmpl-dl on the hypervisor for O(download=true)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
     support: full
     details: The action plugin finds O(src) on the controller, compares checksums and copies the file only when needed.
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the target.
     support: full
     details: Nothing is copied or downloaded; a URL source is judged by its O(checksum).
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: Before and after are the cache file's path and checksum.
   platform:
-    description: Target OS/families that can be operated against.
     support: full
     platforms: posix
 options:
