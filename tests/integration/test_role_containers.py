@@ -72,8 +72,8 @@ CONVERGE = {
 }
 
 
-def test_check_mode_predicts_first_run_converges_second_changes_nothing(openvz_host, run_playbook,
-                                                                       tmp_path):
+def test_check_mode_predicts_first_run_converges_second_changes_nothing(
+        openvz_host, run_playbook, tmp_path):
     _create(openvz_host, "103")
     _create(openvz_host, "105", name="legacy1")
     openvz_host.clear_calls()

@@ -55,8 +55,8 @@ def _lines(path):
         return handle.read().splitlines()
 
 
-def test_check_mode_predicts_first_run_converges_second_changes_nothing(openvz_host, run_playbook,
-                                                                       tmp_path):
+def test_check_mode_predicts_first_run_converges_second_changes_nothing(
+        openvz_host, run_playbook, tmp_path):
     role_vars = {name: value for name, value, _line in SETTINGS}
     # Already VE_PRIVATE=/vz/private/$VEID, unquoted, on both flavours: no rewrite.
     role_vars["openvz_host_ve_private"] = "/vz/private/$VEID"
