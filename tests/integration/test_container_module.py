@@ -235,3 +235,30 @@ def test_module_defaults_through_the_action_group(openvz_host, run_playbook):
     assert result.rc == 0, str(result)
     assert 'HOSTNAME="g.example.com"' in openvz_host.conf_text(101)
     assert [c["ctid"] for c in result.task("list")["result"]["containers"]] == ["101"]
+
+
+CREATE_ONLY = {
+    "legacy": {"config": "light", "layout": "simfs", "private": "/vz/private2/$VEID",
+               "root": "/vz/root2/$VEID"},
+    "vz7": {"config": "vswap.512MB", "layout": "ploop", "private": "/vz/private2/$VEID",
+            "root": "/vz/root2/$VEID", "diskspace": "2G"},
+}
+
+
+def test_create_only_settings_apply_at_create(openvz_host, run_playbook):
+    wanted = dict(BASE, state="started", **CREATE_ONLY[openvz_host.flavour])
+    result = run_playbook(_playbook([_task("create", wanted, "r"), _task("rerun", wanted, "r2")]))
+    assert result.rc == 0, str(result)
+    create = result.task("create")["result"]["commands"][0]
+    for option in ("--config", "--layout", "--private", "--root"):
+        assert option in create
+    conf = openvz_host.conf_text(101)
+    for line in ('ORIGIN_SAMPLE="%s"' % wanted["config"], 'VE_LAYOUT="%s"' % wanted["layout"],
+                 'VE_PRIVATE="/vz/private2/$VEID"', 'VE_ROOT="/vz/root2/$VEID"'):
+        assert line in conf
+    assert "running" in openvz_host.run(["vzctl", "status", "101"]).stdout
+    assert not result.task("rerun")["result"]["changed"]
+    xml = result.task("rerun")["result"]["xml"]
+    assert "<vz:profile>%s</vz:profile>" % wanted["config"] in xml
+    assert "<vz:private>/vz/private2/$VEID</vz:private>" in xml
+    assert_valid(xml)
