@@ -65,16 +65,10 @@ IGNORED = {"VIRTUOZZO", "VE0CPUUNITS", "VZFASTBOOT", "NEIGHBOUR_DEVS",
            "CONFIG_CUSTOMIZED", "VE_STOP_MODE", "SKIP_SYSCTL_SETUP", "SKIP_ARPDETECT",
            "VE_PARALLEL"}
 ALIASES = {"DCACHE": "DCACHESIZE", "IPTENTRIES": "NUMIPTENT"}
-CONF_KEYS = {"LOCKDIR", "DUMPDIR", "LOGGING", "LOG_LEVEL", "LOGFILE", "VERBOSE",
-             "IPTABLES", "NETFILTER", "CAPABILITY", "IP_ADDRESS", "NETDEV", "HOSTNAME",
-             "DESCRIPTION", "NAMESERVER", "IPV6", "SEARCHDOMAIN", "DEVICES", "DEVNODES",
-             "PCI", "VE_ROOT", "VE_PRIVATE", "TEMPLATE", "MOUNT_OPTS", "VE_LAYOUT",
-             "OSTEMPLATE", "DEF_OSTEMPLATE", "CPUUNITS", "CPUUWEIGHT", "CPULIMIT", "CPUS",
-             "CPUMASK", "NODEMASK", "ONBOOT", "CONFIGFILE", "ORIGIN_SAMPLE", "DISABLED",
-             "LOCAL_UID", "LOCAL_GID", "DISK_QUOTA", "DISKSPACE", "DISKINODES",
-             "QUOTATIME", "QUOTAUGIDLIMIT", "MEMINFO", "VETH", "NETIF", "VEID", "NAME",
-             "FEATURES", "IOPRIO", "IOLIMIT", "IOPSLIMIT", "BOOTORDER", "STOP_TIMEOUT",
-             "VM_OVERCOMMIT"} | set(UBC_KEYS)
+# Every key vzctl saves (params.SAVE_ORDER, the config[] table) plus the
+# global-only ones it reads from vz.conf.
+CONF_KEYS = set(ptable.SAVE_ORDER) | {"LOCKDIR", "DUMPDIR", "LOGGING", "LOG_LEVEL", "LOGFILE",
+                                      "VERBOSE"}
 
 
 class Params(object):
