@@ -11,6 +11,10 @@ VENV := .venv
 VPY := $(CURDIR)/$(VENV)/bin/python
 VBIN := $(CURDIR)/$(VENV)/bin
 VENV_STAMP := $(VENV)/.installed-requirements-dev
+# The oldest ansible-core meta/runtime.yml claims, for the tests that run the
+# inventory plugin under it (tests/integration/test_inventory_unsafe.py).
+VENV_CORE216 := .venv-core216
+VENV_CORE216_STAMP := $(VENV_CORE216)/.installed-ansible-core-2.16
 
 APT_PACKAGES := busybox-static libxml2-utils libvirt-clients util-linux openssh-server openssh-client iproute2 python3
 
@@ -31,7 +35,7 @@ LINT_DIRS := playbooks roles
 export ANSIBLE_NOCOLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv apt-deps test pytest unit sanity vermin lint demo clean bench docs
+.PHONY: venv venv-core216 apt-deps test pytest unit sanity vermin lint demo clean bench docs
 
 venv: $(VENV_STAMP)
 
@@ -39,6 +43,14 @@ $(VENV_STAMP): requirements-dev.txt
 	@if [ ! -x $(VPY) ]; then $(PYTHON) -m venv $(VENV); fi
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv-core216: $(VENV_CORE216_STAMP)
+
+$(VENV_CORE216_STAMP):
+	@if [ ! -x $(VENV_CORE216)/bin/python ]; then $(PYTHON) -m venv $(VENV_CORE216); fi
+	$(VENV_CORE216)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_CORE216)/bin/python -m pip install --quiet 'ansible-core>=2.16,<2.17' 'lxml>=5.3,<7'
 	@touch $@
 
 apt-deps:
@@ -65,7 +77,7 @@ test: venv apt-deps
 	$(MAKE) --no-print-directory pytest || { status=1; echo "make test: pytest FAILED"; }; \
 	exit $$status
 
-pytest: venv apt-deps
+pytest: venv venv-core216 apt-deps
 	$(VBIN)/pytest $(PYTEST_ARGS)
 
 unit: venv apt-deps

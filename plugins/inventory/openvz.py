@@ -151,9 +151,11 @@ cache_connection: ~/.cache/ansible-openvz
 
 import re
 import secrets
+import string
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.errors import AnsibleParserError
+from ansible.inventory.group import to_safe_group_name
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.display import Display
@@ -161,12 +163,18 @@ from ansible.utils.display import Display
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
 from ansible_collections.openvz.vz.plugins.plugin_utils.hypervisor import SSH, Hypervisor, HypervisorError
+from ansible_collections.openvz.vz.plugins.plugin_utils.unsafe import make_unsafe
 
 display = Display()
 
 _HYPERVISOR_KEYS = ("name", "address", "transport", "user", "port", "private_key_file",
                     "ssh_common_args")
-_FIELDS = re.compile(r"{(\w+)}")
+_NAME_FIELDS = ("hypervisor", "ctid", "name", "hostname")
+DEFAULT_HOST_NAME_FORMAT = "{hypervisor}-{ctid}"
+# A host name is made of these and does not start with "-": nothing a shell,
+# an INI inventory, a host pattern (",", ":", "[", "]", "!", "&", "~") or
+# Jinja ("{", "}", "#", "%") reads specially.
+_NOT_IN_HOST_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
 # One process on the hypervisor: the listing, then every CT config, framed by
 # a boundary no config can contain (it is random per call).
@@ -217,8 +225,48 @@ def _safe(text):
     return re.sub(r"[^A-Za-z0-9_]", "_", str(text))
 
 
+def safe_host_name(text):
+    """``text`` with every character but ASCII letters, digits, ``_``, ``.`` and ``-`` made ``_``,
+    and a leading ``-`` too."""
+    safe = _NOT_IN_HOST_NAME.sub("_", text)
+    return "_" + safe[1:] if safe.startswith("-") else safe
+
+
+def _printable(text):
+    """``text`` for a message: as it is if it is a safe host name, else quoted with escapes."""
+    text = str(text)
+    return text if text and safe_host_name(text) == text else ascii(text[:200])
+
+
+def parse_host_name_format(wanted):
+    """The fields ``wanted`` (a host_name_format) uses; AnsibleParserError unless it is
+    literal text and plain ``{field}`` references to the fields a host name can use."""
+    try:
+        parsed = list(string.Formatter().parse(wanted))
+    except ValueError as exc:
+        raise AnsibleParserError("openvz inventory: bad host_name_format %r: %s" % (wanted, exc)) from exc
+    fields = []
+    for _literal, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if field not in _NAME_FIELDS or spec or conversion:
+            raise AnsibleParserError(
+                "openvz inventory: bad host_name_format %r: it can use %s, not {%s%s%s}" % (
+                    wanted, ", ".join("{%s}" % f for f in _NAME_FIELDS), field,
+                    "!" + conversion if conversion else "", ":" + spec if spec else ""))
+        fields.append(field)
+    return fields
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = "openvz.vz.openvz"
+
+    # Every group name, keyed_groups' from container data included, is made a
+    # valid one whatever TRANSFORM_INVALID_GROUP_CHARS says: none can hold a
+    # "{" that ansible-core 2.16-2.18 would template (group_names, groups).
+    @staticmethod
+    def _sanitize_group_name(name):
+        return to_safe_group_name(name, force=True, silent=True)
 
     def verify_file(self, path):
         return super().verify_file(path) and path.endswith((".openvz.yml", ".openvz.yaml"))
@@ -316,20 +364,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # ---------------------------------------------------------------- hosts
 
-    def _host_name(self, hypervisor, container):
+    @staticmethod
+    def _host_name(hypervisor, container, wanted, used):
+        """The host name of ``container``: ``wanted`` (host_name_format, whose fields are
+        ``used``) filled in, then made safe (see safe_host_name), with a warning if it changed.
+
+        str.format only copies the fields' values: a value is never read as a format,
+        nor as a template."""
         fields = {"hypervisor": hypervisor.name, "ctid": container["ctid"],
                   "name": container.get("name"), "hostname": container.get("hostname")}
-        wanted = self.get_option("host_name_format")
-        if any(not fields.get(field) for field in _FIELDS.findall(wanted)):
-            wanted = "{hypervisor}-{ctid}"
-        try:
-            return wanted.format(**fields)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise AnsibleParserError("openvz inventory: bad host_name_format %r: %s" % (wanted, exc)) from exc
+        fields = {key: "" if value is None else str(value) for key, value in fields.items()}
+        if any(not fields[field] for field in used):
+            wanted = DEFAULT_HOST_NAME_FORMAT
+        name = wanted.format(**fields) or DEFAULT_HOST_NAME_FORMAT.format(**fields)
+        safe = safe_host_name(name)
+        if safe != name:
+            display.warning(
+                "openvz inventory: container %s on %s: host name %s has characters other than "
+                "A-Z a-z 0-9 _ . - (or starts with -); named %s instead"
+                % (_printable(fields["ctid"]), _printable(hypervisor.name), ascii(name[:200]), safe))
+        return safe
 
     @staticmethod
     def _host_vars(hypervisor, entry):
-        container = entry["container"]
+        """The host's variables. What the hypervisor listed (container fields, the domain
+        XML) is made unsafe: Ansible never templates it, on any ansible-core."""
+        container = make_unsafe(entry["container"])
         hostvars = {
             "ansible_connection": "openvz.vz.vzctl",
             "ansible_openvz_ctid": container["ctid"],
@@ -351,11 +411,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if value:
                     hostvars["ansible_openvz_hypervisor_%s" % key] = value
         if "xml" in entry:
-            hostvars["openvz_xml"] = entry["xml"]
+            hostvars["openvz_xml"] = make_unsafe(entry["xml"])
         return hostvars
 
     def _add_group(self, name, parent=None):
-        group = self.inventory.add_group(_safe(name))
+        group = self.inventory.add_group(self._sanitize_group_name(_safe(name)))
         if parent:
             self.inventory.add_child(parent, group)
         return group
@@ -363,6 +423,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _populate(self, hypervisors, listed):
         strict = self.get_option("strict")
         prefix = self.get_option("group_prefix")
+        name_format = self.get_option("host_name_format")
+        name_fields = parse_host_name_format(name_format)  # checked in parse(), before any listing
         every = self._add_group(prefix + "containers")
         seen = {}
         for hypervisor in hypervisors:
@@ -372,16 +434,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             hv_group = self._add_group("%shypervisor_%s" % (prefix, hypervisor.name))
             for entry in entries:
                 hostvars = self._host_vars(hypervisor, entry)
-                host = self._host_name(hypervisor, entry["container"])
+                host = self._host_name(hypervisor, entry["container"], name_format, name_fields)
+                where = "container %s on %s" % (_printable(entry["container"]["ctid"]),
+                                                _printable(hypervisor.name))
                 if host in seen:
-                    message = ("openvz inventory: host name %s of container %s on %s is taken by %s; "
-                               "set host_name_format" % (host, hostvars["openvz_ctid"],
-                                                         hypervisor.name, seen[host]))
+                    message = ("openvz inventory: host name %s of %s is taken by %s; "
+                               "set host_name_format" % (host, where, seen[host]))
                     if strict:
                         raise AnsibleParserError(message)
                     display.warning(message + "; skipped")
                     continue
-                seen[host] = "container %s on %s" % (hostvars["openvz_ctid"], hypervisor.name)
+                seen[host] = where
                 self.inventory.add_host(host, group=every)
                 self.inventory.add_child(hv_group, host)
                 status_group = self._add_group("%sstatus_%s" % (prefix, hostvars["openvz_status"]))
@@ -396,6 +459,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
         hypervisors = self._hypervisors()
+        parse_host_name_format(self.get_option("host_name_format"))
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option("cache")
         cached = {}
