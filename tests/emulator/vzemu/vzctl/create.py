@@ -1,8 +1,9 @@
 """``vzctl create`` (vzctl 4.x src/lib/create.c vps_create(), fs_create(),
 vps_postcreate(); libvzctl create.c for the vz7 wording).
 
-The template cache tarball is unpacked into VE_PRIVATE.tmp with numeric
-owners and renamed into place.  A ploop CT is emulated as a directory:
+The template cache tarball is unpacked by GNU tar, run the way the real
+helper script runs it (``unpack_legacy``: vps-create; ``unpack_vz7``:
+vz-create_prvt), into VE_PRIVATE.tmp and renamed into place.  A ploop CT is emulated as a directory:
 ``VE_PRIVATE/root.hdd/DiskDescriptor.xml`` and an image stand-in file
 (``root.hdd`` on legacy, ``root.hds`` on vz7) next to ``root.hdd/fs/``, which
 holds the CT's files and is what gets bind-mounted on VE_ROOT.
@@ -10,7 +11,7 @@ holds the CT's files and is what gets bind-mounted on VE_ROOT.
 import os
 import shutil
 import subprocess
-import tarfile
+import sys
 import uuid as uuid_mod
 
 from .. import paths
@@ -58,19 +59,70 @@ def _download(run, ostmpl):
     return subprocess.run([exe, ostmpl], check=False).returncode
 
 
-def unpack(tarball, dest):
-    """Unpack a template cache with numeric owners (vps-create's tar -xp --numeric-owner)."""
+# What vzctl passes its helper scripts (4.x script.c envp_bash + create.c
+# ENV_PATH; libvzctl exec.c/create.c the same): no LANG, so tar speaks C.
+SCRIPT_ENV_LEGACY = {"HOME": "/", "TERM": "linux",
+                     "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+SCRIPT_ENV_VZ7 = {"HOME": "/", "SHELL": "/bin/bash",
+                  "PATH": "/sbin:/bin:/usr/sbin:/usr/bin"}
+# vps-create's magic numbers: od -A n -N 2 -t x1 of the tarball.
+_MAGIC_OPTS = ((b"\x1f\x8b", "-z"), (b"\x42\x5a", "-j"), (b"\xfd\x37", "-J"))
+
+
+def _run_tar(argv, env, stdin=None):
+    """GNU tar itself, as the helper script runs it; its messages reach our
+    stderr unchanged.  Returns tar's exit code (127 when there is no tar)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    exe = shutil.which(argv[0], path=env["PATH"]) if "/" not in argv[0] else argv[0]
+    if exe is None or not os.access(exe, os.X_OK):
+        return 127
     try:
-        with tarfile.open(tarball, "r:*") as tar:
-            try:
-                tar.extractall(dest, numeric_owner=True, filter="fully_trusted")
-            except TypeError:
-                tar.extractall(dest, numeric_owner=True)
-        return 0
-    except (tarfile.TarError, OSError):
-        proc = subprocess.run(["tar", "--numeric-owner", "-xpf", tarball, "-C", dest],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        return proc.returncode
+        # argv[0] as the script spells it: tar prefixes its messages with it.
+        return subprocess.run(argv, executable=exe, env=env, stdin=stdin, check=False).returncode
+    except OSError:
+        return 126
+
+
+def unpack_legacy(tarball, dest):
+    """scripts/vps-create.in of vzctl 4.11: ``cat TARBALL | tar -C DEST
+    --numeric-owner -Sp [-z|-j|-J] -x`` with DEST chmod 700 meanwhile; a
+    failure prints ``vps-create ERROR: Unpack TARBALL failed`` and exits
+    VZ_FS_NEW_VE_PRVT (48).  GNU tar's defaults do the guarding: leading
+    ``/`` stripped with a warning, members with ``..`` refused, symlinks
+    that point outside extracted last (placeholders meanwhile), so nothing
+    lands outside DEST; any refusal makes tar exit 2."""
+    try:
+        with open(tarball, "rb") as handle:
+            head = handle.read(2)
+    except OSError:
+        head = b""
+    opt = [o for magic, o in _MAGIC_OPTS if head == magic]
+    os.chmod(dest, 0o700)
+    with open(tarball, "rb") as stdin:
+        rc = _run_tar(["tar", "-C", dest, "--numeric-owner", "-Sp"] + opt + ["-x"],
+                      SCRIPT_ENV_LEGACY, stdin=stdin)
+    if rc:
+        sys.stderr.write("vps-create ERROR: Unpack %s failed\n" % tarball)
+        sys.stderr.flush()
+        return 48
+    os.chmod(dest, 0o755)
+    return 0
+
+
+def unpack_vz7(tarball, dest):
+    """libvzctl scripts/vz-create_prvt.in: ``/bin/tar --sparse -C DEST -xzf
+    ARCHIVE``; failure: ``vz-create_prvt ERROR: Error in tar -xzf ARCHIVE``,
+    exit 48.  The real script only knows .gz/.tgz (and lz4/lzrw) caches, the
+    ones vzpkg hands it; the stand-in also takes the other cache suffixes
+    vzctl 4.x looks for, with ``-xf`` (tar detects the compression)."""
+    flag = "-xzf" if tarball.endswith((".gz", ".tgz")) else "-xf"
+    rc = _run_tar(["/bin/tar", "--sparse", "-C", dest, flag, tarball], SCRIPT_ENV_VZ7)
+    if rc:
+        sys.stderr.write("vz-create_prvt ERROR: Error in tar %s %s\n" % (flag, tarball))
+        sys.stderr.flush()
+        return 48
+    return 0
 
 
 DISK_DESCRIPTOR = """<?xml version="1.0"?>
@@ -283,19 +335,27 @@ def _fs_create(run):
     if ploop:
         log.info("Creating image: %s/root.hdd/%s size=%dK" % (tmp, image_name(run), vps.diskspace[1]))
         untar_to = make_ploop(run, tmp, vps.diskspace[1])
-    if vps.disk_quota == "yes" and not ploop and vps.diskspace and vps.diskinodes:
+    quota = vps.disk_quota == "yes" and not ploop and vps.diskspace and vps.diskinodes
+    if quota:
         os.makedirs(paths.state_path("quota"), exist_ok=True)
         with open(paths.state_path("quota", str(run.veid)), "w") as handle:
             handle.write("%s\n" % run.veid)
     log.info("Creating container private area (%s)" % vps.ostmpl)
-    if unpack(tarball, untar_to):
-        log.error("Error in tar")
+    rc = unpack_legacy(tarball, untar_to)
+    if rc:
+        # fs_create()'s err: path: quota dropped, VE_PRIVATE.tmp and an
+        # empty VE_PRIVATE removed; the script's exit code is vzctl's.
+        if quota:
+            try:
+                os.unlink(paths.state_path("quota", str(run.veid)))
+            except OSError:
+                pass
         fsops.rm_rf(tmp)
         try:
             os.rmdir(private)
         except OSError:
             pass
-        return 47
+        return rc
     try:
         os.rmdir(private)
     except OSError:
@@ -372,10 +432,14 @@ def _run_vz7(run):
     fsops.rm_rf(tmp)
     os.makedirs(tmp)
     fs_dir = make_ploop(run, tmp, vps.diskspace[1])
-    if unpack(tarball, fs_dir):
+    rc = unpack_vz7(tarball, fs_dir)
+    if rc:
+        # create_env_private(): the temporary area destroyed and VE_PRIVATE
+        # forgotten, so vzctl2_env_destroy() then complains about it.
         fsops.rm_rf(tmp)
+        log.error("VE_PRIVATE is not set")
         log.error("Creation of Container private area failed")
-        return 47
+        return rc
     os.makedirs(os.path.dirname(vps.private) or "/", exist_ok=True)
     os.rename(tmp, vps.private)
     veconf = os.path.join(vps.private, "ve.conf")
