@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_units
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzConfigError
@@ -99,7 +100,8 @@ def ctid_for_name(name):
     if not os.path.islink(link):
         return None
     target = os.path.basename(os.readlink(link))
-    return target[:-len(".conf")] if target.endswith(".conf") and target[:-5].isdigit() else None
+    ctid = target[:-len(".conf")] if target.endswith(".conf") else ""
+    return ctid if re.fullmatch("[0-9]+", ctid) else None
 
 
 def expand_veid(template, ctid):

@@ -8,8 +8,8 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_plan, vz_xml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError, VzStateError
+from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_pending, vz_plan, vz_preflight, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzInputError, VzStateError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_order
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import (
     ABSENT, MOUNTED, RUNNING, STOPPED, SUSPENDED)
@@ -59,27 +59,36 @@ class Driver(object):
 
     def read(self, ctid, with_status=True):
         """The container as the host has it, or None. One process at most (status)."""
+        found = self._read_with_conf(ctid, with_status)
+        return found[0] if found else None
+
+    def _read_with_conf(self, ctid, with_status=True):
         path = vz_conf.ct_conf_path(ctid)
         if not os.path.exists(path):
             return None
-        current = vz_conf.container_from_conf(ctid, vz_conf.read_conf(path), self.globals)
+        conf = vz_conf.read_conf(path)
+        current = vz_conf.container_from_conf(ctid, conf, self.globals)
         if with_status:
             _rc, out, _err = self.runner.run(["vzctl", "status", ctid])
             current.status = parse_status(out)
             if current.status == ABSENT:
                 return None
-        return current
+        return current, conf
 
-    def predict_created(self, ctid, desired):
-        """The model ``vzctl create`` leaves: the profile sample plus the create options."""
+    def _sample(self, desired):
         profile = desired.profile or self.globals.get("CONFIGFILE")
         sample = os.path.join(vz_conf.CONF_DIR, "ve-%s.conf-sample" % profile) if profile else None
         if sample and os.path.exists(sample):
-            conf = vz_conf.read_conf(sample)
-        else:
-            conf = vz_conf.ConfFile(sample or "", {})
+            return profile, vz_conf.read_conf(sample)
+        return profile, vz_conf.ConfFile(sample or "", {})
+
+    def predict_created(self, ctid, desired):
+        """The model ``vzctl create`` leaves: the profile sample plus the create options."""
+        profile, conf = self._sample(desired)
         values = dict(conf.values)
-        layout = desired.layout or self.globals.get("VE_LAYOUT")
+        # vzctl 7 has ploop only; vzctl 4.x falls back to simfs without VE_LAYOUT.
+        layout = desired.layout or self.globals.get("VE_LAYOUT") or (
+            "ploop" if os.path.exists(VZ7_RELEASE_FILE) else None)
         values.update({
             "OSTEMPLATE": desired.ostemplate or self.globals.get("DEF_OSTEMPLATE"),
             "ORIGIN_SAMPLE": profile,
@@ -94,7 +103,7 @@ class Driver(object):
             ctid, vz_conf.ConfFile(conf.path, {k: v for k, v in values.items() if v is not None}),
             self.globals)
         predicted.status = STOPPED
-        return predicted
+        return predicted, set(conf.values)
 
     # ------------------------------------------------------------------ converging
 
@@ -103,22 +112,59 @@ class Driver(object):
             raise VzInputError("capabilities", "OpenVZ 7's vzctl ignores --capability (deprecated "
                                                "there), so this setting cannot be managed on this host")
 
+    def preflight(self, ctid, current, desired, base_keys):
+        """Everything vzctl would refuse half-way, checked before the first call."""
+        host = vz_preflight.Host(self.globals)
+        if current is None:
+            final_private = desired.private or self.globals.get("VE_PRIVATE")
+            final_root = desired.root or self.globals.get("VE_ROOT")
+            vz_preflight.check_areas(host, ctid, final_private, final_root, "create")
+        if desired.ip_addresses:
+            have = set(current.ip_addresses or []) if current is not None else set()
+            vz_preflight.check_ips_free(host, ctid, [a for a in desired.ip_addresses if a not in have])
+        if desired.devnodes:
+            have = set(current.devnodes or []) if current is not None else set()
+            vz_preflight.check_devnodes([node for node in desired.devnodes if node not in have])
+        if desired.memory is not None and (current is None or current.memory != desired.memory):
+            vz_preflight.check_swap_with_memory(base_keys, desired)
+
     def converge(self, desired, state, force=False, password=None, update_password="on_create"):
+        try:
+            return self._converge(desired, state, force, password, update_password)
+        except VzError as exc:
+            if getattr(exc, "executed", None) is None:
+                exc.executed = []
+            raise
+
+    def _converge(self, desired, state, force, password, update_password):
         self.check_host_support(desired)
         ctid = self.resolve_ctid(desired.ctid, desired.name)
         if ctid is None:
+            if state == "absent" and desired.name:
+                # Nothing by that name: already absent.
+                return {"changed": False, "commands": [], "warnings": [], "xml": "",
+                        "container": {"ctid": None, "name": desired.name, "status": ABSENT},
+                        "diff": {"before": "", "after": ""}}
             raise VzInputError("ctid", "container %r does not exist; give ctid to create it"
                                % desired.name if desired.name else "ctid or name is required")
         desired.ctid = ctid
-        current = self.read(ctid)
+        found = self._read_with_conf(ctid)
+        current, conf = found if found else (None, None)
         if state == "absent":
             plan = vz_plan.plan_absent(current, force)
+            if current is not None:
+                vz_preflight.check_areas(vz_preflight.Host(self.globals), ctid, current.private,
+                                         current.root, "destroy")
             final = None
         else:
-            if current is not None and update_password == "on_create":
+            if current is not None and update_password == "on_create" and not vz_pending.is_pending(ctid):
                 password = None
-            predicted = self.predict_created(ctid, desired) if current is None else None
+            if current is None:
+                predicted, base_keys = self.predict_created(ctid, desired)
+            else:
+                predicted, base_keys = None, set(conf.values)
             plan = vz_plan.plan_present(current, desired, predicted, state, force, password)
+            self.preflight(ctid, current, desired, base_keys)
             final = (current or predicted).merged(desired)
             final.status = plan.final_status
         result = {
@@ -128,8 +174,7 @@ class Driver(object):
         }
         before_xml = vz_xml.to_xml(current) if current is not None else ""
         if not self.check_mode:
-            run_in_order(plan.steps, lambda step: self.runner.run(step.argv, stdin=step.stdin),
-                         lambda step: step.argv)
+            self._run(ctid, current, plan, password is not None)
             if final is not None and plan.changed:
                 final = self.read(ctid, with_status=False)
                 final.status = plan.final_status
@@ -139,3 +184,21 @@ class Driver(object):
         result["diff"] = {"before": before_xml, "after": after_xml,
                           "before_header": "container %s" % ctid, "after_header": "container %s" % ctid}
         return result
+
+    def _run(self, ctid, current, plan, sets_password):
+        """Run the plan; a failure part-way reports changed and what ran."""
+        creates = current is None and bool(plan.steps)
+        if creates and sets_password:
+            vz_pending.mark(ctid)
+        elif creates:
+            vz_pending.clear(ctid)
+        try:
+            run_in_order(plan.steps, lambda step: self.runner.run(step.argv, stdin=step.stdin),
+                         lambda step: step.argv)
+        except VzError as exc:
+            # Every plan step changes the host; the failed one may have too.
+            exc.changed = True
+            exc.commands = [step.argv for step in plan.steps]
+            raise
+        if sets_password or plan.final_status == ABSENT:
+            vz_pending.clear(ctid)

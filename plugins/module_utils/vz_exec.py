@@ -104,11 +104,8 @@ class Executor(object):
             result.update(rc=0, msg="Did not run command since '%s' does not exist" % removes)
             return result
         if self.check_mode:
-            result["msg"] = "Command would have run if not in check mode"
-            if creates is None and removes is None:
-                result["skipped"] = True
-            else:
-                result["changed"] = True
+            # The real run would run the command and report a change.
+            result.update(changed=True, msg="Command would have run if not in check mode")
             return result
         data = None
         if stdin is not None:

@@ -52,6 +52,15 @@ def _subset(current, desired):
     return all(current.get(key) == value for key, value in desired.items())
 
 
+# MAC addresses are case-insensitive; interface and bridge names are not.
+_NETIF_FOLD = {"mac": str.upper, "host_mac": str.upper}
+
+
+def _netif_value(netif, key):
+    value = netif.get(key) or ""
+    return _NETIF_FOLD.get(key, str)(value)
+
+
 def _same_netifs(current, desired):
     by_name = {netif["ifname"]: netif for netif in current or []}
     if sorted(by_name) != sorted(netif["ifname"] for netif in desired):
@@ -59,7 +68,7 @@ def _same_netifs(current, desired):
     for netif in desired:
         have = by_name[netif["ifname"]]
         for key in NETIF_KEYS:
-            if netif.get(key) is not None and (have.get(key) or "").upper() != netif[key].upper():
+            if netif.get(key) is not None and _netif_value(have, key) != _netif_value(netif, key):
                 return False
     return True
 
@@ -84,20 +93,11 @@ def _size(flag):
 
 
 def _ip_args(current, desired):
-    current = current or []
-    wanted = set(_ip_key(a) for a in desired)
-    have = set(_ip_key(a) for a in current)
-    args = []
-    removed = [a for a in current if _ip_key(a) not in wanted]
-    if removed and not desired:
-        return ["--ipdel", "all"]
-    for address in removed:
-        # a re-added address with another prefix replaces the old one in place
-        if address.partition("/")[0] not in [w.partition("/")[0] for w in wanted]:
-            args += ["--ipdel", address]
+    # The whole list in one call, never a delta: a delta computed from a state
+    # read before vzctl took the CT lock would merge two concurrent plays.
+    args = ["--ipdel", "all"]
     for address in desired:
-        if _ip_key(address) not in have:
-            args += ["--ipadd", address]
+        args += ["--ipadd", address]
     return args
 
 
@@ -168,31 +168,19 @@ def netif_add_arg(netif):
 
 
 def netif_changes(current, desired):
-    """(args for the main set call, [args of one call per modified interface])."""
+    """The args that set the whole interface list in the main set call.
+
+    Like IP addresses, the list is replaced whole (``--netif_del all`` and one
+    ``--netif_add`` per interface) so that the CT lock serialises two plays;
+    fields the task leaves out keep the host's values (MACs, host names).
+    """
     by_name = {netif["ifname"]: netif for netif in current or []}
-    wanted = [netif["ifname"] for netif in desired]
-    main = []
-    per_interface = []
-    removed = [name for name in by_name if name not in wanted]
-    if removed and not desired:
-        main += ["--netif_del", "all"]
-    else:
-        for name in removed:
-            main += ["--netif_del", name]
+    args = ["--netif_del", "all"]
     for netif in desired:
-        have = by_name.get(netif["ifname"])
-        if have is None:
-            main += ["--netif_add", netif_add_arg(netif)]
-            continue
-        # vzctl allows one --ifname per call.
-        changes = []
-        for key, flag in (("mac", "--mac"), ("host_ifname", "--host_ifname"),
-                          ("host_mac", "--host_mac"), ("bridge", "--bridge")):
-            if netif.get(key) is not None and (have.get(key) or "").upper() != netif[key].upper():
-                changes += [flag, netif[key]]
-        if changes:
-            per_interface.append(["--ifname", netif["ifname"]] + changes)
-    return main, per_interface
+        merged = dict(by_name.get(netif["ifname"], {}))
+        merged.update({key: value for key, value in netif.items() if value is not None})
+        args += ["--netif_add", netif_add_arg(merged)]
+    return args
 
 
 class Field(object):

@@ -57,13 +57,16 @@ ARGUMENT_SPEC = dict(
     stop_timeout=dict(type="int"),
     force=dict(type="bool", default=False),
     xml=dict(type="str"),
+    timeout=dict(type="int", default=900),
 )
 
 MUTUALLY_EXCLUSIVE = [["xml", param] for param in SETTING_PARAMS]
 
 
 def _pair(text, param, parse):
-    soft, sep, hard = str(text).partition(":")
+    if not isinstance(text, str):
+        text = str(text)
+    soft, sep, hard = text.partition(":")
     first = parse(soft, param)
     second = parse(hard, param) if sep else first
     if second < first:
@@ -72,27 +75,19 @@ def _pair(text, param, parse):
 
 
 def _kib_size(text, param):
-    value = vz_units.parse_size(text, param)
-    if value % 1024:
-        raise VzInputError(param, "must be a whole number of KiB, got %r" % (text,))
-    return value
+    return vz_units.whole_kib(vz_units.parse_size(text, param), param)
 
 
 def _count(text, param):
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
     try:
         return vz_units.parse_size(text, param)
     except VzInputError:
-        raise VzInputError(param, "expected a count such as 200000 or 2M, got %r" % (text,))
+        raise VzInputError(param, "expected a count such as 200000 or 2M (ASCII digits, below %d), "
+                                  "got %r" % (vz_units.MAX_SIZE + 1, text))
 
 
 def _page_size(text, param):
-    value = vz_units.parse_size(text, param)
-    if value % vz_units.PAGE:
-        raise VzInputError(param, "must be a multiple of 4 KiB (one page), got %r" % (text,))
-    return value
+    return vz_units.whole_pages(vz_units.parse_size(text, param), param)
 
 
 def _switches(values, param, check):
@@ -146,11 +141,11 @@ def container_from_params(params):
     if p.get("swap") is not None:
         ct.swap = _page_size(p["swap"], "swap")
     if p.get("cpus") is not None:
-        ct.cpus = vz_validate.bounded_int(p["cpus"], "cpus", 1, 4096)
+        ct.cpus = vz_validate.setting_int("cpus", p["cpus"])
     if p.get("cpulimit") is not None:
-        ct.cpulimit = vz_validate.bounded_int(p["cpulimit"], "cpulimit", 0, 409600)
+        ct.cpulimit = vz_validate.setting_int("cpulimit", p["cpulimit"])
     if p.get("cpuunits") is not None:
-        ct.cpuunits = vz_validate.bounded_int(p["cpuunits"], "cpuunits", 8, 500000)
+        ct.cpuunits = vz_validate.setting_int("cpuunits", p["cpuunits"])
     if p.get("diskspace") is not None:
         ct.diskspace = _pair(p["diskspace"], "diskspace", _kib_size)
     if p.get("diskinodes") is not None:
@@ -162,7 +157,7 @@ def container_from_params(params):
     if p.get("devnodes") is not None:
         ct.devnodes = [vz_validate.devnode(d) for d in p["devnodes"]]
     if p.get("stop_timeout") is not None:
-        ct.stop_timeout = vz_validate.bounded_int(p["stop_timeout"], "stop_timeout", 0, 86400)
+        ct.stop_timeout = vz_validate.setting_int("stop_timeout", p["stop_timeout"])
     return ct
 
 
@@ -181,6 +176,8 @@ def password_stdin(params):
     password = params.get("root_password")
     if password is None:
         return None
-    if "\n" in password or "\r" in password or "\x00" in password:
-        raise VzInputError("root_password", "must be a single line")
+    if any(char in password for char in "\n\r\x00"):
+        raise VzInputError("root_password", "must be a single line without NUL characters")
+    if not password:
+        raise VzInputError("root_password", "must not be empty")
     return ("root:%s\n" % password).encode("utf-8")

@@ -44,7 +44,7 @@ class Plan(object):
 
 
 def settings_args(current, desired):
-    """(args for one ``vzctl set`` call, extra per-interface calls, restart-only fields)."""
+    """(args for one ``vzctl set`` call, restart-only fields)."""
     args = []
     restart_fields = []
     for field in vz_fields.SET_FIELDS:
@@ -54,11 +54,9 @@ def settings_args(current, desired):
         args += field.args(getattr(current, field.name), wanted)
         if field.restart:
             restart_fields.append(field.name)
-    extra = []
     if desired.netifs is not None and not vz_fields.NETIFS.same(current.netifs, desired.netifs):
-        main, extra = vz_fields.netif_changes(current.netifs, desired.netifs)
-        args += main
-    return args, extra, restart_fields
+        args += vz_fields.netif_changes(current.netifs, desired.netifs)
+    return args, restart_fields
 
 
 def check_create_only(current, desired):
@@ -160,11 +158,9 @@ def plan_present(current, desired, predicted_after_create, state, force, passwor
         check_create_only(current, desired)
         base = current
         status = current.status
-    args, per_interface, restart_fields = settings_args(base, desired)
+    args, restart_fields = settings_args(base, desired)
     if args:
         plan.add(["vzctl", "set", ctid] + args + ["--save"])
-    for extra in per_interface:
-        plan.add(["vzctl", "set", ctid] + extra + ["--save"])
     if restart_fields and status == RUNNING and state != "restarted":
         plan.warnings.append(
             "container %s is running: %s change(s) were saved but take effect at its next restart "

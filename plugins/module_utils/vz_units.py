@@ -14,7 +14,10 @@ KIB = 1024
 PAGE = 4096
 LONG_MAX = 9223372036854775807
 _SUFFIX = {"": 1, "K": KIB, "M": KIB ** 2, "G": KIB ** 3, "T": KIB ** 4}
-_SIZE_RE = re.compile(r"^([0-9]+)([KMGT]?)(?:i?B)?$", re.IGNORECASE)
+_SIZE_RE = re.compile(r"([0-9]{1,20})([KMGT]?)(?:i?B)?", re.IGNORECASE)
+# Every limit is stored below vzctl's "unlimited" (LONG_MAX) in its own unit;
+# a size in bytes is bounded by the same number so no unit can overflow it.
+MAX_SIZE = LONG_MAX - 1
 
 
 def parse_size(value, param):
@@ -22,13 +25,30 @@ def parse_size(value, param):
     if isinstance(value, bool):
         raise VzInputError(param, "expected a size such as 512M, 2G or a number of bytes, got %r" % (value,))
     if isinstance(value, int):
-        if value < 0:
-            raise VzInputError(param, "a size cannot be negative")
-        return value
-    match = _SIZE_RE.match(str(value).strip())
-    if not match:
-        raise VzInputError(param, "expected a size such as 512M, 2G, 1T or a number of bytes, got %r" % (value,))
-    return int(match.group(1)) * _SUFFIX[match.group(2).upper()]
+        number = value
+    else:
+        match = _SIZE_RE.fullmatch(str(value))
+        if not match:
+            raise VzInputError(param, "expected a size such as 512M, 2G, 1T or a number of bytes "
+                                      "(ASCII digits), got %r" % (value,))
+        number = int(match.group(1)) * _SUFFIX[match.group(2).upper()]
+    if not 0 <= number <= MAX_SIZE:
+        raise VzInputError(param, "a size must be between 0 and %d bytes, got %r" % (MAX_SIZE, value))
+    return number
+
+
+def whole_pages(nbytes, param):
+    """vzctl stores RAM and swap in 4 KiB pages: anything else would change on every run."""
+    if nbytes % PAGE:
+        raise VzInputError(param, "must be a multiple of 4 KiB (one page), got %d bytes" % nbytes)
+    return nbytes
+
+
+def whole_kib(nbytes, param):
+    """vzctl stores DISKSPACE in KiB."""
+    if nbytes % KIB:
+        raise VzInputError(param, "must be a whole number of KiB, got %d bytes" % nbytes)
+    return nbytes
 
 
 def format_size(nbytes):

@@ -11,9 +11,10 @@ setting.  What libvirt has no element for lives in <metadata> under NS.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
 import traceback
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_validate
+from ansible_collections.openvz.vz.plugins.module_utils import vz_units, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_conf import UBC_DIVISORS
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container, RUNNING
@@ -177,6 +178,24 @@ def _ubc_text(value):
 
 # ---------------------------------------------------------------- XML -> model
 
+_DECLARATION_RE = re.compile(r"""\A\s*<\?xml\s[^>]*?\?>""")
+
+
+def _document_bytes(text):
+    """The document as the bytes its XML declaration describes.
+
+    Ansible hands the module text.  Where that text is proper Unicode, the
+    declared encoding (say ISO-8859-1) described the file it was read from,
+    not this text, so the declaration is dropped and the characters are kept.
+    Bytes that were not valid UTF-8 reach the module surrogate-escaped; they
+    are restored so the parser decodes them with the declared encoding.
+    """
+    try:
+        return _DECLARATION_RE.sub("", text, count=1).encode("utf-8"), "utf-8"
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape"), None
+
+
 def parse(text):
     """Parse a user-supplied document safely: no DTD, no entities, no network."""
     if not isinstance(text, str) or not text.strip():
@@ -184,12 +203,13 @@ def parse(text):
     upper = text.upper()
     if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
         raise VzInputError(_PARAM, "documents with a DOCTYPE or entity declarations are refused")
+    data, encoding = _document_bytes(text)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              dtd_validation=False, huge_tree=False, remove_comments=True,
-                             remove_pis=True)
+                             remove_pis=True, encoding=encoding)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as exc:
+        root = etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, LookupError, ValueError) as exc:
         raise VzInputError(_PARAM, "is not well-formed XML: %s" % exc)
     if root.tag != "domain":
         raise VzInputError(_PARAM, "root element must be <domain>, got <%s>" % root.tag)
@@ -203,42 +223,48 @@ def from_xml(text):
     root = parse(text)
     meta = _find_metadata(root)
     ctid = root.get("id") or (meta.get("ctid") if meta is not None else None)
+    if ctid:
+        ctid = vz_validate.ctid(ctid, "xml: domain id")
     name = _text(root, "name")
-    if not ctid and name and name.isdigit():
-        ctid = name
-    ct = Container(ctid=vz_validate.ctid(ctid, "xml: domain id") if ctid else None)
+    if not ctid and name and re.fullmatch("[0-9]+", name):
+        ctid = vz_validate.ctid(name, "xml: <name>")
+    ct = Container(ctid=ctid)
     if name and name != ctid:
         ct.name = vz_validate.name(name, "xml: <name>")
     uuid = _text(root, "uuid")
     if uuid:
-        ct.uuid = uuid
+        ct.uuid = vz_validate.uuid(uuid, "xml: <uuid>")
     description = _text(root, "description")
     if root.find("description") is not None:
         ct.description = vz_validate.safe_text(description or "", "xml: <description>")
     memory = root.find("memory")
     if memory is not None:
-        ct.memory = _kib(memory, "xml: <memory>") * 1024
+        ct.memory = vz_units.whole_pages(_bytes(memory, "xml: <memory>"), "xml: <memory>")
     swap_limit = root.find("memtune/swap_hard_limit")
     if swap_limit is not None:
         if ct.memory is None:
             raise VzInputError(_PARAM, "<memtune><swap_hard_limit> needs <memory>")
-        ct.swap = _kib(swap_limit, "xml: <swap_hard_limit>") * 1024 - ct.memory
+        ct.swap = _bytes(swap_limit, "xml: <swap_hard_limit>") - ct.memory
         if ct.swap < 0:
             raise VzInputError(_PARAM, "<swap_hard_limit> is smaller than <memory>")
+        vz_units.whole_pages(ct.swap, "xml: <swap_hard_limit>")
     vcpu = _text(root, "vcpu")
     if vcpu is not None:
-        ct.cpus = vz_validate.bounded_int(vcpu, "xml: <vcpu>", 1, 4096)
+        ct.cpus = vz_validate.setting_int("cpus", vcpu, "xml: <vcpu>")
     shares = _text(root, "cputune/shares")
     if shares is not None:
-        ct.cpuunits = vz_validate.bounded_int(shares, "xml: <cputune><shares>", 8, 500000)
+        ct.cpuunits = vz_validate.setting_int("cpuunits", shares, "xml: <cputune><shares>")
     quota = _text(root, "cputune/quota")
     if quota is not None:
         period = vz_validate.bounded_int(_text(root, "cputune/period") or CPU_PERIOD,
                                          "xml: <cputune><period>", 1000, 1000000)
-        quota_value = int(quota) if quota.lstrip("-").isdigit() else None
-        if quota_value is None:
-            raise VzInputError(_PARAM, "<cputune><quota> must be an integer")
-        ct.cpulimit = 0 if quota_value < 0 else quota_value * 100 // period
+        quota_value = vz_validate.bounded_int(quota, "xml: <cputune><quota>", -1, vz_validate.LONG_MAX)
+        cpulimit = 0 if quota_value < 0 else quota_value * 100 // period
+        if quota_value >= 0 and quota_value * 100 % period:
+            raise VzInputError("xml: <cputune><quota>", "must be a whole percent of <period> "
+                                                        "(CPULIMIT is a percentage), got %d of %d"
+                               % (quota_value, period))
+        ct.cpulimit = vz_validate.setting_int("cpulimit", cpulimit, "xml: <cputune><quota>")
     _read_devices(root, ct)
     if meta is not None:
         _read_metadata(meta, ct)
@@ -258,13 +284,18 @@ def _text(root, path):
         "" if element is not None else None)
 
 
-def _kib(element, param):
-    unit = element.get("unit", "KiB")
-    factors = {"b": 1, "bytes": 1, "KiB": 1024, "k": 1024, "KB": 1000, "MiB": 1024 ** 2,
-               "M": 1024 ** 2, "GiB": 1024 ** 3, "G": 1024 ** 3}
-    if unit not in factors or not (element.text or "").strip().isdigit():
-        raise VzInputError(param, "expected a number with a unit, got %r %r" % (element.text, unit))
-    return int(element.text.strip()) * factors[unit] // 1024
+# libvirt's scaled integers (docs/formatdomain: "Memory Allocation").
+_UNIT_FACTORS = {"b": 1, "bytes": 1, "KB": 1000, "k": 1024, "KiB": 1024, "MB": 1000 ** 2,
+                 "M": 1024 ** 2, "MiB": 1024 ** 2, "GB": 1000 ** 3, "G": 1024 ** 3, "GiB": 1024 ** 3,
+                 "TB": 1000 ** 4, "T": 1024 ** 4, "TiB": 1024 ** 4}
+
+
+def _bytes(element, param, default_unit="KiB"):
+    unit = element.get("unit", default_unit)
+    if unit not in _UNIT_FACTORS:
+        raise VzInputError(param, "unit %r is not one of %s" % (unit, ", ".join(sorted(_UNIT_FACTORS))))
+    number = vz_validate.bounded_int((element.text or "").strip(), param, 0, vz_units.MAX_SIZE)
+    return vz_validate.bounded_int(number * _UNIT_FACTORS[unit], param, 0, vz_units.MAX_SIZE)
 
 
 def _read_devices(root, ct):
@@ -280,8 +311,12 @@ def _read_devices(root, ct):
         hard = filesystem.find("space_hard_limit")
         soft = filesystem.find("space_soft_limit")
         if hard is not None or soft is not None:
-            hard_b = _kib(hard if hard is not None else soft, "xml: <space_hard_limit>") * 1024
-            soft_b = _kib(soft if soft is not None else hard, "xml: <space_soft_limit>") * 1024
+            hard_b = vz_units.whole_kib(_bytes(hard if hard is not None else soft, "xml: <space_hard_limit>"),
+                                        "xml: <space_hard_limit>")
+            soft_b = vz_units.whole_kib(_bytes(soft if soft is not None else hard, "xml: <space_soft_limit>"),
+                                        "xml: <space_soft_limit>")
+            if hard_b < soft_b:
+                raise VzInputError("xml: <space_hard_limit>", "is below <space_soft_limit>")
             ct.diskspace = (soft_b, hard_b)
     ct.ip_addresses = []
     ct.netifs = []
@@ -343,7 +378,7 @@ def _read_metadata(meta, ct):
         ct.onboot = onboot.text == "yes"
     timeout = meta.find(_q("stop_timeout"))
     if timeout is not None:
-        ct.stop_timeout = vz_validate.bounded_int(timeout.text, "xml: <vz:stop_timeout>", 0, 86400)
+        ct.stop_timeout = vz_validate.setting_int("stop_timeout", (timeout.text or "").strip(), "xml: <vz:stop_timeout>")
     servers = meta.find(_q("nameservers"))
     if servers is not None:
         ct.nameservers = [vz_validate.nameserver((e.text or "").strip(), "xml: <vz:nameserver>")
@@ -354,8 +389,10 @@ def _read_metadata(meta, ct):
                             for e in domains.findall(_q("searchdomain"))]
     inodes = meta.find(_q("diskinodes"))
     if inodes is not None:
-        ct.diskinodes = (vz_validate.bounded_int(inodes.get("soft"), "xml: <vz:diskinodes soft>", 0, _UNLIMITED),
-                         vz_validate.bounded_int(inodes.get("hard"), "xml: <vz:diskinodes hard>", 0, _UNLIMITED))
+        ct.diskinodes = (vz_validate.bounded_int(inodes.get("soft"), "xml: <vz:diskinodes soft>", 0, vz_units.MAX_SIZE),
+                         vz_validate.bounded_int(inodes.get("hard"), "xml: <vz:diskinodes hard>", 0, vz_units.MAX_SIZE))
+        if ct.diskinodes[1] < ct.diskinodes[0]:
+            raise VzInputError("xml: <vz:diskinodes>", "hard is below soft")
     for field, tag, check in (("features", "feature", vz_validate.feature),
                               ("capabilities", "capability", vz_validate.capability)):
         group = meta.find(_q(field))
@@ -388,4 +425,4 @@ def _read_metadata(meta, ct):
 def _ubc_value(text, key):
     if text == "unlimited":
         return _UNLIMITED
-    return vz_validate.bounded_int(text, "xml: <vz:limit name=%r>" % key, 0, _UNLIMITED)
+    return vz_validate.bounded_int(text, "xml: <vz:limit name=%r>" % key, 0, vz_units.MAX_SIZE)

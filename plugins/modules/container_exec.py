@@ -29,13 +29,15 @@ requirements:
   - vzctl on the hypervisor
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - openvz.vz.vzctl_timeout
+  - openvz.vz.vzctl_timeout.container_exec
 attributes:
   check_mode:
     support: partial
     details:
       - The command is never run in check mode. When O(creates) or O(removes) decide that it
         would not run, the result is the same as in a real run; otherwise the task reports
-        C(changed) (with O(creates)/O(removes)) or is skipped.
+        C(changed), as the real run would.
   diff_mode:
     support: none
   platform:
@@ -192,6 +194,7 @@ def main():
             creates=dict(type="str"),
             removes=dict(type="str"),
             check_rc=dict(type="bool", default=True),
+            timeout=dict(type="int", default=3600),
         ),
         mutually_exclusive=[["argv", "cmd"]],
         required_one_of=[["argv", "cmd"]],
@@ -204,7 +207,7 @@ def main():
     if params["argv"] is not None and params["shell"]:
         module.fail_json(msg="shell: applies to cmd only; argv elements are always passed literally")
     try:
-        result = Executor(Runner(module), check_mode=module.check_mode).run(
+        result = Executor(Runner(module, timeout=params["timeout"]), check_mode=module.check_mode).run(
             params["ctid"], argv=params["argv"], cmd=params["cmd"], chdir=params["chdir"],
             stdin=params["stdin"], stdin_add_newline=params["stdin_add_newline"],
             strip_empty_ends=params["strip_empty_ends"], creates=params["creates"],

@@ -30,7 +30,7 @@ def test_create_is_one_create_and_one_set():
     plan = vz_plan.plan_present(None, desired, predicted, "present", False, None)
     assert _argvs(plan) == [
         ["vzctl", "create", "101", "--ostemplate", "debian-12.0-x86_64-minimal"],
-        ["vzctl", "set", "101", "--hostname", "b.example.com", "--ipadd", "10.0.0.9",
+        ["vzctl", "set", "101", "--hostname", "b.example.com", "--ipdel", "all", "--ipadd", "10.0.0.9",
          "--onboot", "yes", "--ram", "512M", "--save"],
     ]
 
@@ -46,16 +46,19 @@ def test_matching_container_plans_nothing():
 
 @pytest.mark.parametrize("field, value, args", [
     ("hostname", "z.example.com", ["--hostname", "z.example.com"]),
-    ("ip_addresses", ["10.0.0.1", "10.0.0.3"], ["--ipdel", "10.0.0.2", "--ipadd", "10.0.0.3"]),
+    # Lists are set whole, so two concurrent plays cannot merge (the CT lock
+    # serialises the two calls and the later one wins whole).
+    ("ip_addresses", ["10.0.0.1", "10.0.0.3"], ["--ipdel", "all", "--ipadd", "10.0.0.1", "--ipadd", "10.0.0.3"]),
     ("ip_addresses", [], ["--ipdel", "all"]),
-    ("ip_addresses", ["10.0.0.1/24", "10.0.0.2"], ["--ipadd", "10.0.0.1/24"]),
+    ("ip_addresses", ["10.0.0.1/24", "10.0.0.2"], ["--ipdel", "all", "--ipadd", "10.0.0.1/24", "--ipadd", "10.0.0.2"]),
     ("memory", 1024 ** 3, ["--ram", "1G"]),
     ("diskspace", (10 * 1024 ** 3, 11 * 1024 ** 3), ["--diskspace", "10G:11G"]),
     ("features", {"nfs": True, "sysfs": False}, ["--features", "sysfs:off"]),
     ("netifs", [], ["--netif_del", "all"]),
     ("netifs", [{"ifname": "eth0", "bridge": "br0", "mac": None, "host_ifname": None, "host_mac": None},
                 {"ifname": "eth1", "bridge": "br1", "mac": None, "host_ifname": None, "host_mac": None}],
-     ["--netif_add", "eth1,,,,br1"]),
+     ["--netif_del", "all", "--netif_add", "eth0,00:18:51:AA:BB:CC,veth101.0,00:18:51:DD:EE:FF,br0",
+      "--netif_add", "eth1,,,,br1"]),
 ])
 def test_one_change_sets_only_that(field, value, args):
     desired = Container(ctid="101", hostname="a.example.com")
@@ -64,11 +67,21 @@ def test_one_change_sets_only_that(field, value, args):
     assert _argvs(plan) == [["vzctl", "set", "101"] + args + ["--save"]]
 
 
-def test_modified_interface_gets_its_own_call():
+def test_modified_interface_is_re_added_whole_keeping_host_values():
     desired = Container(ctid="101", netifs=[{"ifname": "eth0", "bridge": "br9", "mac": None,
                                              "host_ifname": None, "host_mac": None}])
     plan = vz_plan.plan_present(_current(), desired, None, "present", False, None)
-    assert _argvs(plan) == [["vzctl", "set", "101", "--ifname", "eth0", "--bridge", "br9", "--save"]]
+    assert _argvs(plan) == [["vzctl", "set", "101", "--netif_del", "all", "--netif_add",
+                             "eth0,00:18:51:AA:BB:CC,veth101.0,00:18:51:DD:EE:FF,br9", "--save"]]
+
+
+def test_bridge_names_compare_exactly_macs_case_insensitively():
+    same_mac = Container(ctid="101", netifs=[{"ifname": "eth0", "bridge": "br0", "mac": "00:18:51:aa:bb:cc",
+                                              "host_ifname": None, "host_mac": None}])
+    assert _argvs(vz_plan.plan_present(_current(), same_mac, None, "present", False, None)) == []
+    other_case = Container(ctid="101", netifs=[{"ifname": "eth0", "bridge": "BR0", "mac": None,
+                                                "host_ifname": None, "host_mac": None}])
+    assert _argvs(vz_plan.plan_present(_current(), other_case, None, "present", False, None)) != []
 
 
 @pytest.mark.parametrize("field, value, param", [
