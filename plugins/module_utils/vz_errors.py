@@ -12,9 +12,11 @@ class VzError(Exception):
 
     def to_result(self):
         result = {"msg": str(self)}
-        # Set by plan runners: the calls that completed before the failure.
-        if getattr(self, "executed", None) is not None:
-            result["executed"] = self.executed
+        # Set by plan runners: the calls that completed before the failure,
+        # whether the host was changed, and the whole plan.
+        for key in ("executed", "changed", "commands"):
+            if getattr(self, key, None) is not None:
+                result[key] = getattr(self, key)
         return result
 
 
@@ -56,4 +58,28 @@ class VzToolError(VzError):
         result = super(VzToolError, self).to_result()
         result.update({"cmd": self.argv, "rc": self.rc, "stdout": self.stdout,
                        "stderr": self.stderr, "meaning": self.meaning})
+        return result
+
+
+class VzTimeoutError(VzToolError):
+    """An OpenVZ tool ran longer than its timeout and was killed with its process group.
+
+    ``rc`` is the exit status the killed tool left (negative: the signal that
+    ended it, as subprocess reports it), or None if it could not be reaped.
+    """
+
+    def __init__(self, argv, timeout, rc, stdout, stderr):
+        seconds = ("%d" % timeout) if float(timeout).is_integer() else ("%s" % timeout)
+        meaning = "timed out after %s seconds" % seconds
+        super(VzTimeoutError, self).__init__(argv, rc if rc is not None else -1, stdout, stderr, meaning)
+        self.rc = rc
+        self.timeout = timeout
+        output = (stderr or stdout or "").strip()
+        # The message VzToolError makes speaks of an exit code; this one of the timeout.
+        self.args = ("%s %s and was killed with its process group (SIGTERM, then SIGKILL)%s"
+                     % (" ".join(argv), meaning, ": " + output if output else ""),)
+
+    def to_result(self):
+        result = super(VzTimeoutError, self).to_result()
+        result["timeout"] = self.timeout
         return result
