@@ -30,6 +30,8 @@ requirements:
   - vzctl on the hypervisor
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - openvz.vz.vzctl_timeout
+  - openvz.vz.vzctl_timeout.container
 attributes:
   check_mode:
     support: full
@@ -332,7 +334,7 @@ def main():
     )
     require_lxml(module)
     params = module.params
-    driver = Driver(Runner(module), check_mode=module.check_mode)
+    driver = Driver(Runner(module, timeout=params["timeout"]), check_mode=module.check_mode)
     run_and_exit(module, lambda: driver.converge(
         _desired(params), params["state"], force=params["force"],
         password=vz_params.password_stdin(params), update_password=params["update_password"]))

@@ -26,6 +26,8 @@ requirements:
   - lxml on the hypervisor when O(xml=true)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - openvz.vz.vzctl_timeout
+  - openvz.vz.vzctl_timeout.container_info
 attributes:
   check_mode:
     support: full
@@ -146,16 +148,18 @@ def main():
             name=dict(type="list", elements="str"),
             status=dict(type="list", elements="str", choices=list(vz_listing.STATUSES)),
             xml=dict(type="bool", default=True),
+            timeout=dict(type="int", default=300),
         ),
         supports_check_mode=True,
     )
     params = module.params
     if params["xml"]:
         require_lxml(module)
+    runner = Runner(module, timeout=params["timeout"])
     selection = vz_listing.Selection(params["ctid"], params["name"], params["status"])
 
     def listing():
-        _rc, out, _err = Runner(module).run(list(vz_listing.VZLIST_ARGV))
+        _rc, out, _err = runner.run(list(vz_listing.VZLIST_ARGV))
         found, warnings = vz_listing.containers(
             vz_listing.parse_vzlist(out), vz_listing.read_local_conf_text,
             vz_conf.read_globals(), selection)

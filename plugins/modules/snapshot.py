@@ -27,6 +27,8 @@ requirements:
   - vzctl on the hypervisor, with ploop support
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - openvz.vz.vzctl_timeout
+  - openvz.vz.vzctl_timeout.snapshot
 attributes:
   check_mode:
     support: full
@@ -184,11 +186,12 @@ def main():
             skip_suspend=dict(type="bool", default=False),
             skip_resume=dict(type="bool", default=False),
             force=dict(type="bool", default=False),
+            timeout=dict(type="int", default=1800),
         ),
         supports_check_mode=True,
     )
     params = module.params
-    snapshots = Snapshots(Runner(module), check_mode=module.check_mode)
+    snapshots = Snapshots(Runner(module, timeout=params["timeout"]), check_mode=module.check_mode)
     run_and_exit(module, lambda: snapshots.converge(
         params["ctid"], params["state"], uuid=params["uuid"], name=params["name"],
         description=params["description"], skip_suspend=params["skip_suspend"],

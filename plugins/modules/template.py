@@ -34,6 +34,7 @@ requirements:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - openvz.vz.vzctl_timeout
 attributes:
   async:
     support: none
@@ -98,9 +99,18 @@ options:
     type: bool
     default: true
   timeout:
-    description: Seconds to wait for the O(url)'s server at each step.
+    description:
+      - Seconds to wait, with a default for each use.
+      - For O(url), at each step of the download (connecting, every read); V(30) when not set
+        or V(0).
+      - For O(download=true), the longest time each C(vztmpl-dl) run may take; V(1800) when
+        not set, V(0) for no limit. A run that takes longer is stopped together with every
+        process it started (C(SIGTERM), then C(SIGKILL) at most two seconds later), the task
+        fails with a message naming the command and the timeout, and a cache file the run was
+        to replace is put back. So is a run the module itself is told to stop (C(SIGTERM),
+        C(SIGINT), C(SIGHUP)).
+      - A negative value is refused before anything runs.
     type: int
-    default: 30
 notes:
   - O(src), O(url) and O(download=true) are mutually exclusive.
   - C(vztmpl-dl) writes straight into the cache directory, as the real tool does; the module
@@ -206,6 +216,11 @@ from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
 from ansible_collections.openvz.vz.plugins.module_utils.vz_template import TemplateCache
 
+# Defaults of timeout: a wait on a url's server at each step, a whole vztmpl-dl run
+# (a download of a template of some hundred megabytes from a mirror).
+URL_TIMEOUT = 30
+VZTMPL_DL_TIMEOUT = 1800
+
 
 def main():
     module = AnsibleModule(
@@ -218,7 +233,7 @@ def main():
             checksum=dict(type="str"),
             download=dict(type="bool", default=False),
             validate_certs=dict(type="bool", default=True),
-            timeout=dict(type="int", default=30),
+            timeout=dict(type="int"),
         ),
         mutually_exclusive=[["src", "url"]],
         supports_check_mode=True,
@@ -232,9 +247,10 @@ def main():
                              "set remote_src: true for a file on the host")
 
     def fetch(url):
-        return fetch_url(module, url, timeout=params["timeout"])
+        return fetch_url(module, url, timeout=params["timeout"] or URL_TIMEOUT)
 
-    cache = TemplateCache(Runner(module), check_mode=module.check_mode, fetch=fetch,
+    tool_timeout = VZTMPL_DL_TIMEOUT if params["timeout"] is None else params["timeout"]
+    cache = TemplateCache(Runner(module, timeout=tool_timeout), check_mode=module.check_mode, fetch=fetch,
                           find_tool=lambda tool: module.get_bin_path(tool, opt_dirs=["/usr/sbin", "/sbin"]))
     run_and_exit(module, lambda: cache.converge(
         params["name"], params["state"], src=params["src"], url=params["url"],

@@ -84,10 +84,18 @@ class OpenVZHost:
         return [call for call in self.calls() if calllog.is_mutating(call)]
 
     @staticmethod
-    def inject_fault(tool, match, rc, stderr="", stdout="", times=None, delay=0):
-        """Make the next calls of `tool` whose argv contains `match` (in order) fail."""
+    def inject_fault(tool, match, rc, stderr="", stdout="", times=None, delay=0, **options):
+        """Make the next calls of `tool` whose argv contains `match` (in order) fail.
+
+        `options`: further fault keys, `hold_lock=True`, `spawn_child=True`.
+        """
         return faults.add_fault(STATE_DIR / "faults.json", tool, match, rc,
-                                stderr=stderr, stdout=stdout, times=times, delay=delay)
+                                stderr=stderr, stdout=stdout, times=times, delay=delay, **options)
+
+    @staticmethod
+    def fired_faults():
+        """Faults fired so far: dicts with tool, argv, pid, child (spawn_child's pid or None), start."""
+        return faults.read_fired(STATE_DIR / "faults-fired.jsonl")
 
     @staticmethod
     def snapshot_files():

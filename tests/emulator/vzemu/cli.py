@@ -56,9 +56,42 @@ def _take_fault(tool, argv):
     return None
 
 
-def _fire(fault, out):
+def _spawn_child(delay):
+    """Fork a process that sleeps ``delay`` seconds in the tool's process group.
+
+    It keeps the tool's stdout and stderr open, as a helper a real vzctl
+    starts would (a mount, a script); ``"spawn_child": true`` in a fault uses
+    it to show whether a caller kills the tool's whole process group.
+    """
+    pid = os.fork()
+    if pid == 0:
+        try:
+            time.sleep(float(delay))
+        finally:
+            os._exit(0)  # never run the tool's own exit path (call log, lock)
+    return pid
+
+
+def _record_fired(tool, argv, child):
+    """Append to faults-fired.jsonl before the fault sleeps: a killed tool logs no call."""
+    record = {"tool": tool, "argv": argv, "pid": os.getpid(), "child": child, "start": time.time()}
+    try:
+        fd = os.open(paths.state_path("faults-fired.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        with os.fdopen(fd, "a") as handle:
+            handle.write(json.dumps(record) + "\n")
+    except OSError:
+        pass
+
+
+def _fire(fault, out, tool="", argv=()):
+    child = None
+    if fault.get("spawn_child"):
+        child = _spawn_child(fault.get("delay") or 0)
+    _record_fired(tool, list(argv), child)
     if fault.get("delay"):
         time.sleep(float(fault["delay"]))
+    if child is not None:
+        os.waitpid(child, 0)
     if fault.get("stdout"):
         out.raw_stdout(fault["stdout"] if fault["stdout"].endswith("\n") else fault["stdout"] + "\n")
     if fault.get("stderr"):
@@ -66,7 +99,7 @@ def _fire(fault, out):
     return int(fault.get("rc", 1))
 
 
-def _fire_holding_lock(fault, out, handler, argv):
+def _fire_holding_lock(fault, out, handler, argv, tool=""):
     """Fire ``fault``; with ``"hold_lock": true`` hold the CT lock meanwhile.
 
     The tool's handler may carry a ``fault_lock(host, argv)`` attribute that
@@ -77,10 +110,10 @@ def _fire_holding_lock(fault, out, handler, argv):
     if fault.get("hold_lock") and getattr(handler, "fault_lock", None) is not None:
         lock = handler.fault_lock(host_mod.load(), argv)
     if lock is None:
-        return _fire(fault, out)
+        return _fire(fault, out, tool, argv)
     lock.acquire()
     try:
-        return _fire(fault, out)
+        return _fire(fault, out, tool, argv)
     finally:
         lock.release()
 
@@ -108,7 +141,7 @@ def run(tool, handler, argv=None):
     try:
         fault = _take_fault(tool, argv)
         if fault is not None:
-            rc = _fire_holding_lock(fault, out, handler, argv)
+            rc = _fire_holding_lock(fault, out, handler, argv, tool)
         else:
             rc = handler(host_mod.load(), argv, out) or 0
     except VzError as exc:
