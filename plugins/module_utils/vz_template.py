@@ -8,7 +8,23 @@ that order and unpacks the first it finds.  A new cache file is written under
 a hidden temporary name in the cache directory (which neither vzctl nor
 ``vztmpl-dl --list-local`` ever picks up), checked (checksum, and the archive
 read to its end so a short or corrupt file is caught by its compression
-trailer or tar structure), and only then renamed into place.
+trailer or tar structure, and every member checked so the archive unpacks
+inside the container), and only then renamed into place.
+
+vzctl create unpacks a cache with GNU tar into the container's private area
+(4.x scripts/vps-create.in, libvzctl scripts/vz-create_prvt.in).  GNU tar
+guards that by itself (it strips a leading ``/``, refuses ``..`` members and
+does not write through a symlink it has just made), but then the create
+fails half way; and an archive built that way is not a template.  So the
+module refuses, before the file becomes a cache entry, members with an
+absolute name or a ``..`` component, members below a symlink that the
+archive made earlier, and hard links whose target is absolute, has a ``..``
+component or is not an earlier member.  Symlink targets are not judged (an
+absolute symlink such as ``etc/localtime -> /usr/share/zoneinfo/UTC``
+resolves inside the running container), nor are device nodes: a container's
+/dev is static and vzctl itself makes nodes there (4.x src/lib/dev.c
+create_static_dev()); which devices a container may open is its DEVICES
+setting, not the nodes present.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -118,23 +134,88 @@ class _Counter(object):
         return data
 
 
+class UnsafeMember(VzStateError):
+    """An archive member that would not unpack inside the container."""
+
+    def __init__(self, member, reason):
+        super(UnsafeMember, self).__init__("member %s %s" % (_quote(member), reason))
+        self.member = member
+        self.reason = reason
+
+
+def _quote(name):
+    """A member name for a message: quoted, undecodable bytes shown as \\xNN."""
+    try:
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeError:
+        shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "'%s'" % shown
+
+
+def _parts(name):
+    """The components of a member name as tar resolves it (``./a//b`` is ``a/b``)."""
+    return tuple(part for part in name.split("/") if part not in ("", "."))
+
+
+class MemberCheck(object):
+    """Judges members in archive order (see the module docstring)."""
+
+    def __init__(self):
+        self.symlinks = set()
+        self.files = set()
+
+    def check(self, member):
+        name = member.name
+        if name.startswith("/"):
+            raise UnsafeMember(name, "has an absolute name")
+        parts = _parts(name)
+        if ".." in parts:
+            raise UnsafeMember(name, "has a '..' component")
+        for end in range(1, len(parts)):
+            if parts[:end] in self.symlinks:
+                raise UnsafeMember(name, "would be written through the symlink %s the archive makes"
+                                   % _quote("/".join(parts[:end])))
+        if member.islnk():
+            target = member.linkname
+            if target.startswith("/"):
+                raise UnsafeMember(name, "is a hard link to an absolute path, %s" % _quote(target))
+            target_parts = _parts(target)
+            if ".." in target_parts:
+                raise UnsafeMember(name, "is a hard link to %s, which has a '..' component"
+                                   % _quote(target))
+            if target_parts not in self.files:
+                raise UnsafeMember(name, "is a hard link to %s, which is not an earlier member"
+                                   % _quote(target))
+            if target_parts in self.symlinks:
+                self.symlinks.add(parts)
+        if member.issym():
+            self.symlinks.add(parts)
+        if not member.isdir():
+            self.files.add(parts)
+
+
 def verify_archive(path, suffix):
-    """Raise VzStateError unless ``path`` is a complete tar archive (compressed per ``suffix``)."""
+    """Raise VzStateError unless ``path`` is a complete tar archive (compressed per
+    ``suffix``) whose members all unpack inside the container (UnsafeMember)."""
     openers = {".tar": lambda p: open(p, "rb"), ".tar.gz": gzip.open, ".tar.bz2": bz2.open}
     if HAS_LZMA:
         openers[".tar.xz"] = lzma.open
     if suffix not in openers:
-        return
+        # Its members cannot be read, so they cannot be checked either.
+        raise VzStateError("%s is a %s archive, which this host's Python cannot read (no lzma "
+                           "module), so its members cannot be checked" % (path, suffix.lstrip(".")))
     errors = (EOFError, OSError, tarfile.TarError, ValueError)
     if HAS_LZMA:
         errors += (lzma.LZMAError,)
+    judge = MemberCheck()
     try:
         with openers[suffix](path) as raw:
             stream = _Counter(raw)
             archive = tarfile.open(fileobj=stream, mode="r|")
             members = 0
-            for _member in archive:
+            for member in archive:
                 members += 1
+                judge.check(member)
             end = archive.offset
             # Read to the end: the compressor checks its own trailer (CRC, size).
             for _chunk in iter(lambda: stream.read(_CHUNK), b""):
@@ -145,6 +226,11 @@ def verify_archive(path, suffix):
     if not members or stream.count < end + 2 * tarfile.BLOCKSIZE:
         raise VzStateError("%s is not a complete %s archive: it ends before the end-of-archive marker"
                            % (path, suffix.lstrip(".")))
+
+
+def _refused(param, source, exc):
+    return VzInputError(param, "%s is not a template cache vzctl create can unpack: %s; it was "
+                               "not cached" % (source, exc))
 
 
 def _remove(path):
@@ -179,7 +265,7 @@ class TemplateCache(object):
         handle, path = tempfile.mkstemp(prefix=".%s." % name, suffix=".part", dir=self.cache)
         return os.fdopen(handle, "wb"), path
 
-    def _install(self, name, temp, algorithm, expected, source):
+    def _install(self, name, temp, algorithm, expected, source, param):
         """Check the finished temporary file and rename it into place; returns the entry path."""
         try:
             actual = file_digest(temp, algorithm)
@@ -187,7 +273,10 @@ class TemplateCache(object):
                 raise VzStateError("checksum mismatch for %s: expected %s:%s, got %s:%s"
                                    % (source, algorithm, expected, algorithm, actual))
             suffix = suffix_of(temp)
-            verify_archive(temp, suffix)
+            try:
+                verify_archive(temp, suffix)
+            except UnsafeMember as exc:
+                raise _refused(param, source, exc)
             os.chmod(temp, 0o644)
             final = os.path.join(self.cache, name + suffix)
             os.rename(temp, final)
@@ -209,7 +298,7 @@ class TemplateCache(object):
         except (IOError, OSError) as exc:
             _remove(temp)
             raise VzStateError("cannot copy %s into %s: %s" % (path, self.cache, exc))
-        return self._install(name, temp, algorithm, expected, path)
+        return self._install(name, temp, algorithm, expected, path, "src")
 
     def _download(self, name, url, algorithm, expected):
         response, info = self.fetch(url)
@@ -238,7 +327,7 @@ class TemplateCache(object):
             _remove(temp)
             raise VzStateError("download of %s failed: the connection closed after %d of %d bytes"
                                % (url, received, length))
-        return self._install(name, temp, algorithm, expected, url)
+        return self._install(name, temp, algorithm, expected, url, "url")
 
     def _vztmpl_dl(self, name, algorithm, expected):
         if self.find_tool is None or not self.find_tool("vztmpl-dl"):
@@ -274,7 +363,10 @@ class TemplateCache(object):
                 raise VzStateError("checksum mismatch for %s downloaded by vztmpl-dl: expected %s:%s, got %s:%s"
                                    % (entry, algorithm, expected, algorithm, actual))
             suffix = suffix_of(entry)
-            verify_archive(entry, suffix)
+            try:
+                verify_archive(entry, suffix)
+            except UnsafeMember as exc:
+                raise _refused("download", "%s (fetched by vztmpl-dl)" % entry, exc)
             if not entry.endswith(suffix):
                 raise VzStateError("%s downloaded by vztmpl-dl holds a %s archive" % (entry, suffix))
         except Exception:
