@@ -125,7 +125,8 @@ class Driver(object):
         if desired.devnodes:
             have = set(current.devnodes or []) if current is not None else set()
             vz_preflight.check_devnodes([node for node in desired.devnodes if node not in have])
-        if desired.memory is not None and (current is None or current.memory != desired.memory):
+        legacy = not os.path.exists(VZ7_RELEASE_FILE)
+        if legacy and desired.memory is not None and (current is None or current.memory != desired.memory):
             vz_preflight.check_swap_with_memory(base_keys, desired)
 
     def converge(self, desired, state, force=False, password=None, update_password="on_create"):

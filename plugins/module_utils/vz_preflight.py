@@ -166,7 +166,7 @@ def check_ips_free(host, ctid, addresses):
 
 
 def check_swap_with_memory(base_conf_keys, desired):
-    """vzctl 4.x: --ram on a config without SWAPPAGES fails with exit 28."""
+    """vzctl 4.x: --ram on a config without SWAPPAGES fails with exit 28 (check_set_opt)."""
     if desired.memory is not None and desired.swap is None and "SWAPPAGES" not in base_conf_keys:
         raise VzInputError("memory", "the container's config has no SWAPPAGES (a UBC profile), and vzctl "
                                      "refuses --ram without a swap size there ('required UB parameter "

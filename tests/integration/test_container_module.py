@@ -182,11 +182,18 @@ def test_interrupted_plan_converges_on_rerun(openvz_host, run_playbook, step):
     assert failed["result"]["rc"] == 3
     plan = ["create", "set", "start", "exec2"]
     assert [argv[1] for argv in failed["result"]["executed"]] == plan[:plan.index(step)]
+    # A mutating call ran (the failing one at least): the host may have changed.
+    assert failed["changed"] is True
+    assert [argv[1] for argv in failed["result"]["commands"]] == plan
     second = run_playbook(_playbook([_task("converge", FULL, "r")]))
     assert second.rc == 0, str(second)
     assert second.task("converge")["result"]["container"]["status"] == "running"
     conf = openvz_host.conf_text(101)
     assert 'HOSTNAME="full.example.com"' in conf and 'PHYSPAGES="0:131072"' in conf
+    # update_password: on_create still sets the password when the create's run failed.
+    shadow = openvz_host.run(["vzctl", "exec2", "101", "cat", "/etc/shadow"]).stdout
+    root_hash = [line for line in shadow.splitlines() if line.startswith("root:")][0].split(":")[1]
+    assert root_hash.startswith("$6$"), shadow
     third = run_playbook(_playbook([_task("converge", FULL, "r")]))
     assert not third.task("converge")["result"]["changed"]
 
@@ -210,6 +217,9 @@ def test_check_mode_mutates_nothing_and_predicts_the_run(openvz_host, run_playbo
     assert not openvz_host.mutating_calls()
     real = run_playbook(_playbook([_task("create", dict(FULL, root_password=None), "r")]))
     assert predicted.task("create")["result"]["commands"] == real.task("create")["result"]["commands"]
+    guess, made = predicted.task("create")["result"]["container"], real.task("create")["result"]["container"]
+    for key in ("layout", "private", "root", "ostemplate", "hostname", "memory", "ip_addresses", "status"):
+        assert guess[key] == made[key], key
     assert [[c["tool"]] + c["argv"] for c in openvz_host.mutating_calls()] == \
         real.task("create")["result"]["commands"]
 
