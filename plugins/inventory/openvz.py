@@ -28,6 +28,18 @@ description:
     hypervisor and C(<prefix>status_<status>) per run state (V(running), V(stopped), ...),
     where C(<prefix>) is O(group_prefix); then the usual O(groups), O(keyed_groups) and
     O(compose).'
+  - 'Nothing a hypervisor lists is ever templated. Every string from the listing or a container''s
+    config that could hold a Jinja template (one with a C({) or C(}) in it) is marked unsafe
+    before it reaches a host variable, O(compose), O(groups) or O(keyed_groups), nested ones in
+    C(openvz_container) and C(openvz_ip_addresses) and the C(openvz_xml) text included; values
+    read back from the inventory cache too. A container admin who writes
+    C({{ lookup(''pipe'', ''id'') }}) into a description gets that text back, on every ansible-core
+    this collection supports (2.16-2.18 template any string not marked unsafe). Expressions in
+    O(compose), O(groups) and O(keyed_groups) are still templates; the container data they read
+    is not.'
+  - Every group name, those O(keyed_groups) makes from container data included, is made a valid
+    one (any character but letters, digits and C(_), and a leading digit, becomes C(_)) without a
+    warning, whatever C(TRANSFORM_INVALID_GROUP_CHARS) says.
 author:
   - openvz.vz maintainers (@openvz-collections)
 requirements:
@@ -101,9 +113,17 @@ options:
   host_name_format:
     description:
       - How a container's host is named. Fields C({hypervisor}), C({ctid}), C({name}),
-        C({hostname}).
+        C({hostname}), each as plain C({field}); any other field, attribute, index, conversion
+        or format spec (C({name.upper}), C({name[0]}), C({ctid!r}), C({ctid:>5})) is an error
+        before any hypervisor is listed. C({{) and C(}}) are literal braces.
       - A container lacking a field the format uses (no name, say) is named
         C({hypervisor}-{ctid}).
+      - 'The values are inserted as text, never read as a format or a template. Host names are
+        made of ASCII letters, digits, C(_), C(.) and C(-), and do not start with C(-): every
+        other character of the result (white space, C([ ] : , { } # '' " $ !), non-ASCII
+        letters, ...) becomes C(_), and so does a leading C(-), with a warning naming the
+        container. Two containers whose names come out the same are handled as any clash
+        (the second one is skipped with a warning, or an error with O(strict=true)).'
     type: str
     default: '{hypervisor}-{ctid}'
   group_prefix:
