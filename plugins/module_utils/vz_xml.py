@@ -331,7 +331,7 @@ def _read_devices(root, ct):
         elif kind == "bridge":
             guest = interface.find("guest")
             if guest is None or not guest.get("dev"):
-                raise VzInputError(_PARAM, "<interface type='bridge'> needs <guest dev='ethN'/>")
+                raise VzInputError("xml: <guest dev>", "<interface type='bridge'> needs <guest dev='ethN'/>")
             netif = {"ifname": vz_validate.ifname(guest.get("dev"), "xml: <guest dev>"),
                      "mac": None, "host_ifname": None, "host_mac": None, "bridge": None}
             mac = interface.find("mac")
