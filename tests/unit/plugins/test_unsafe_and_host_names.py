@@ -119,4 +119,3 @@ def test_host_name_format_fields(name_format, fields):
 def test_host_name_format_refused(name_format):
     with pytest.raises(AnsibleParserError, match="bad host_name_format"):
         parse_host_name_format(name_format)
-
