@@ -19,7 +19,7 @@ import re
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import parse_status
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import (
-    VzInputError, VzStateError, VzToolError)
+    VzInputError, VzStateError, VzTimeoutError, VzToolError)
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import ABSENT
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_order
 
@@ -106,6 +106,8 @@ class Snapshots(object):
     def _vzctl(self, argv):
         try:
             return self.runner.run(argv)
+        except VzTimeoutError:
+            raise  # no exit code to explain: the message names the timeout
         except VzToolError as exc:
             text = (exc.stderr or "") + (exc.stdout or "")
             if exc.rc == 20 and "Bad command" in text:

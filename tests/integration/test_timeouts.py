@@ -193,6 +193,21 @@ def test_hung_vzlist_fails_container_info(openvz_host, run_playbook):
     _assert_gone([fired["pid"], fired["child"]])
 
 
+@pytest.mark.flavour("vz7")
+def test_hung_snapshot_names_the_timeout(openvz_host, run_playbook):
+    assert openvz_host.run(["vzctl", "create", CT, "--ostemplate", TEMPLATE]).returncode == 0
+    openvz_host.inject_fault("vzctl", ["snapshot", CT], rc=0, delay=HANG, hold_lock=True, spawn_child=True)
+    result = run_playbook(_play([_task("snapshot", "openvz.vz.snapshot", {
+        "ctid": CT, "name": "s1", "timeout": 2})]))
+    res = result.task("snapshot")["result"]
+    assert result.task("snapshot")["failed"], str(result)
+    [fired] = _fired(openvz_host, "snapshot", CT)
+    assert res["msg"].startswith(" ".join(["vzctl"] + fired["argv"]) + " timed out after 2 seconds"), res
+    assert res["cmd"] == ["vzctl"] + fired["argv"] and res["timeout"] == 2
+    _assert_gone([fired["pid"], fired["child"]])
+    _assert_lock_not_held()
+
+
 @pytest.mark.flavour("legacy")
 def test_hung_vztmpl_dl_puts_the_cache_file_back(openvz_host, run_playbook):
     cache = "/vz/template/cache/%s.tar.gz" % TEMPLATE

@@ -16,7 +16,7 @@ import pytest
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_runner
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzTimeoutError, VzToolError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner, VzInterruptedError, run_in_order
+from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner, run_in_order
 
 
 class Failed(Exception):
