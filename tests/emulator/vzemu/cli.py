@@ -132,8 +132,20 @@ def _log_call(tool, argv, rc, started):
         pass
 
 
+def byte_transparent_stdio():
+    """The real tools are C: argv bytes that are not UTF-8 come back out as
+    they went in.  Python decodes them to surrogate escapes (bin/* run it
+    with -X utf8), so stdout and stderr encode those back to the bytes."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="surrogateescape")
+        except (AttributeError, ValueError):
+            pass
+
+
 def run(tool, handler, argv=None):
     """Run ``handler(host, argv, out) -> rc`` as tool ``tool`` and exit with its code."""
+    byte_transparent_stdio()
     argv = list(sys.argv[1:] if argv is None else argv)
     started = time.time()
     out = Output()

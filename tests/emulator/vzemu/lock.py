@@ -31,18 +31,19 @@ def _cmdline(pid):
     except OSError:
         return None
     parts = raw.rstrip(b"\0").split(b"\0")
-    return b" ".join(_as_tool(parts)).decode("utf-8", "replace")
+    return b" ".join(_as_tool(parts)).decode("utf-8", "surrogateescape")
 
 
 def _as_tool(parts):
-    """An emulated tool runs as "python3 -S .../tests/emulator/vzctl.py ARGS"
+    """An emulated tool runs as "python3 -S -X utf8 .../tests/emulator/vzctl.py ARGS"
     (bin/vzctl execs that); its command line the way the real binary's reads
     ("vzctl ARGS").  Other command lines are left as they are."""
     if not parts or not os.path.basename(parts[0]).startswith(b"python"):
         return parts
     script = 1
     while script < len(parts) and parts[script].startswith(b"-"):
-        script += 1
+        # -X takes a value ("-X utf8", bin/*)
+        script += 2 if parts[script] == b"-X" else 1
     if script < len(parts):
         name = os.path.basename(parts[script])
         if name.endswith(b".py"):

@@ -207,6 +207,10 @@ class Wget(object):
         return None
 
     def _open(self, url, method="GET", headers=None):
+        # wget sends the bytes of a URL that may not appear in one (controls,
+        # blanks, 8-bit) percent-encoded (its url.c reencode_escapes()).
+        raw = url.encode("utf-8", "surrogateescape")
+        url = urllib.parse.quote(raw, safe="!#$%&'()*+,/:;=?@[]~")
         request = urllib.request.Request(url, method=method, headers=headers or {})
         request.add_header("User-Agent", "Wget/1.21.3")
         return urllib.request.urlopen(request, timeout=WGET_TIMEOUT)

@@ -8,6 +8,10 @@ from .. import paths
 from . import config as cfg
 from . import fsops
 
+# Values come from argv: any bytes, kept as surrogate escapes (bin/* run
+# Python with -X utf8), written back as the bytes they were.
+TEXT = {"encoding": "utf-8", "errors": "surrogateescape"}
+
 
 def is_running(run):
     if run.veid == 0:
@@ -49,6 +53,9 @@ def is_mounted(run, quiet=False):
 # ---------------------------------------------------------------- names
 
 def set_name(run, new_name, old_name):
+    """4.x config.c set_name(); vz7: ``_set_name_vz7``."""
+    if not run.legacy:
+        return _set_name_vz7(run, new_name, old_name)
     log = run.log
     veid = run.veid
     from . import veid_by_name
@@ -68,8 +75,10 @@ def set_name(run, new_name, old_name):
         link = os.path.join(paths.NAMES_DIR, new_name)
         os.makedirs(paths.NAMES_DIR, exist_ok=True)
         try:
+            # "." and ".." pass the name check and are directories here:
+            # unlink() fails (ignored, as in C), then symlink() says EEXIST
             os.unlink(link)
-        except FileNotFoundError:
+        except OSError:
             pass
         try:
             os.symlink(paths.ct_conf_path(veid), link)
@@ -83,6 +92,57 @@ def set_name(run, new_name, old_name):
         except FileNotFoundError:
             pass
     log.info("Name %s assigned" % new_name)
+    return 0
+
+
+def validate_name_vz7(run, name):
+    """libvzctl name.c validate_env_name() (the CTID-conflict check aside)."""
+    from . import veid_by_name
+    if not cfg.check_name_vz7(name):
+        run.log.error("Error: invalid name %s" % name)
+        return 21
+    if name == str(run.veid):
+        return 0
+    if os.path.exists(paths.ct_conf_path(name)):
+        run.log.error("Conflict: name %s used as ctid" % name)
+        return 21
+    owner = veid_by_name(name)
+    if owner >= 0 and str(owner) != str(run.veid):
+        run.log.error("Conflict: name %s already used by Container %s" % (name, owner))
+        return 137
+    return 0
+
+
+def _set_name_vz7(run, name, old_name):
+    """libvzctl name.c vzctl2_set_name(): an empty name detaches the old one."""
+    from . import veid_by_name
+    log = run.log
+    if name:
+        rc = validate_name_vz7(run, name)
+        if rc:
+            return rc
+        if old_name is not None and old_name == name and str(veid_by_name(name)) == str(run.veid):
+            return 0
+        link = os.path.join(paths.NAMES_DIR, name)
+        os.makedirs(paths.NAMES_DIR, exist_ok=True)
+        try:
+            os.unlink(link)
+        except OSError:
+            pass
+        try:
+            os.symlink(paths.ct_conf_path(run.veid), link)
+        except OSError as exc:
+            log.error("Unable to create link %s" % link, exc.errno)
+            return 137
+    if old_name is not None and old_name != name and str(veid_by_name(old_name)) == str(run.veid):
+        try:
+            os.unlink(os.path.join(paths.NAMES_DIR, old_name))
+        except OSError:
+            pass
+    if name:
+        log.info("Name %s assigned" % name)
+    else:
+        log.info("Name %s detached" % (old_name or ""))
     return 0
 
 
@@ -271,7 +331,7 @@ def configure_inside(run, p):
     try:
         os.makedirs(etc, exist_ok=True)
         if p.hostname is not None:
-            with open(os.path.join(etc, "hostname"), "w") as handle:
+            with open(os.path.join(etc, "hostname"), "w", **TEXT) as handle:
                 handle.write(p.hostname + "\n")
         if p.nameserver or p.searchdomain:
             lines = []
@@ -280,7 +340,7 @@ def configure_inside(run, p):
             for ns in p.nameserver:
                 if ns != "inherit":
                     lines.append("nameserver %s" % ns)
-            with open(os.path.join(etc, "resolv.conf"), "w") as handle:
+            with open(os.path.join(etc, "resolv.conf"), "w", **TEXT) as handle:
                 handle.write("\n".join(lines) + "\n")
     except OSError:
         pass
@@ -319,7 +379,8 @@ def chpasswd(root, entry):
         return False
     try:
         proc = subprocess.run(["chroot", root, shell, "-c", "chpasswd"],
-                              input=(entry + "\n").encode(), stdout=subprocess.DEVNULL,
+                              input=(entry + "\n").encode("utf-8", "surrogateescape"),
+                              stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, env=_ct_env(), check=False)
     except OSError:
         return False

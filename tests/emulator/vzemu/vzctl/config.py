@@ -1151,7 +1151,8 @@ def parse(p, key, val, ctx):
     if key == "NAME":
         if p.name is not None:
             return ERR_DUP
-        if not check_name(val):
+        # 4.x judges NAME in a config too; libvzctl only when it is set
+        if ctx.host.legacy and not check_name(val):
             return ERR_INVAL
         p.name = val
         return 0
@@ -1263,10 +1264,25 @@ def _pci(tok):
 
 
 def check_name(name):
+    """4.x config.c check_name(): isdigit/isalpha (C locale) or " -+_."; a byte
+    >= 0x80 is a negative char there, so never valid."""
     for ch in name:
         if not (ch.isascii() and (ch.isdigit() or ch.isalpha())) and ch not in " -+_.":
             return False
     return True
+
+
+NAME_MAX = 255
+
+
+def check_name_vz7(name):
+    """libvzctl util.c vzctl2_is_env_name_valid(): not empty, at most NAME_MAX
+    bytes, and every byte below 127 a digit, a letter or one of " +-_.{}"
+    (bytes from 127 up, UTF-8 names, pass)."""
+    raw = name.encode("utf-8", "surrogateescape")
+    if not raw or len(raw) > NAME_MAX:
+        return False
+    return all(b >= 127 or chr(b).isalnum() or chr(b) in " +-_.{}" for b in raw)
 
 
 def normalize_guid(text):

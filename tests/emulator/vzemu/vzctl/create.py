@@ -408,12 +408,11 @@ def _run_vz7(run):
         log.error("Private area %s already exists" % vps.private)
         return 44
     vps.layout = "ploop"
-    if cmd.name is not None:
-        from . import veid_by_name
-        owner = veid_by_name(cmd.name)
-        if owner >= 0 and str(owner) != str(run.veid):
-            log.error("Conflict: name %s already used by Container %s" % (cmd.name, owner))
-            return 137
+    if cmd.name:
+        # vzctl2_env_create() -> validate_env_name() (an empty name is no name)
+        rc = apply_mod.validate_name_vz7(run, cmd.name)
+        if rc:
+            return rc
     if vps.ostmpl is None:
         vps.ostmpl = vps.def_ostmpl
     if vps.ostmpl is None:
@@ -473,6 +472,13 @@ def _run_vz7(run):
     if cmd.name is not None:
         rc = apply_mod.set_name(run, cmd.name, None)
         if rc:
+            # vzctl2_env_create()'s err: path: the new CT is destroyed
+            # (e.g. --name . passes the check, then its link cannot be made)
+            for path in (conf,):
+                if os.path.lexists(path):
+                    os.unlink(path)
+            fsops.rm_rf(vps.private)
+            log.error("Creation of Container private area failed")
             return rc
     log.info("Container private area %s created" % vps.private)
     return 0

@@ -32,7 +32,7 @@ class Logger(object):
             return
         try:
             if self._fp is None:
-                self._fp = open(self.logfile, "a")
+                self._fp = open(self.logfile, "a", encoding="utf-8", errors="surrogateescape")
             stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime())
             prefix = "%s %s : " % (stamp, self.prog)
             if self.veid:

@@ -93,6 +93,11 @@ def parse_opt(run, table, short=False):
                 # OpenVZ 7 vzctl ParseSetOptions(): warned about and ignored
                 log.raw_err("Warning: The --capability option is deprecated")
                 continue
+            if key == "NAME" and not run.legacy:
+                # OpenVZ 7 vzctl: strdup(optarg), the last one wins; the
+                # name is judged later by vzctl2_set_name() (apply.set_name)
+                run.cmd_p.name = value if value is not None else ""
+                continue
             ret = cfg.parse(run.cmd_p, key, value if value is not None else "", ctx)
             if ret in (0, cfg.ERR_DUP):
                 continue

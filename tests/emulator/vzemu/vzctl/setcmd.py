@@ -26,6 +26,13 @@ def run(run_):
     else:
         ret = _set(run, nopts, warn_save)
     if cmd.save:
+        if ret and not run.legacy:
+            # OpenVZ 7 vzctl.c ACTION_SET: vzctl_env_save() runs whatever
+            # Set() returned, saving what was applied before the failure
+            # (nothing, for the refusals emulated here); transcripts
+            # 07-set-net (--ifname eth9), 08-set-misc (bad name, conflict)
+            log.info("Saved parameters for Container %s" % run.veid)
+            return ret
         if ret:
             log.error("Error: failed to apply some parameters, not saving configuration file!")
             return ret

@@ -16,6 +16,7 @@ import uuid as uuid_mod
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
+from ..errors import E_SYSTEM, VzError
 from . import apply as apply_mod
 from . import config as cfg
 from . import fsops
@@ -89,7 +90,13 @@ def read_tree(path):
     tree = []
     if not os.path.exists(path):
         return tree
-    root = ET.parse(path).getroot()
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        # libxml2's xmlReadFile() refuses what expat does (bytes that are
+        # not UTF-8, a "]]>" a description put inside the CDATA section):
+        # 4.x src/lib/xml.c and libvzctl lib/xml.c read_snapshot_tree().
+        raise VzError(E_SYSTEM, "Error: could not parse file %s" % path)
 
     def walk(node, parent):
         for item in node.findall("SavedStateItem"):
@@ -138,7 +145,7 @@ def render_tree(tree):
 
 def store_tree(run, path, tree):
     run.log.info("Storing %s" % path)
-    with open(path + ".tmp", "w") as handle:
+    with open(path + ".tmp", "w", encoding="utf-8", errors="surrogateescape") as handle:
         handle.write(render_tree(tree))
     os.rename(path + ".tmp", path)
 
