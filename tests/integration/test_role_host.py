@@ -152,7 +152,12 @@ BAD_VARIABLES = [
     ({"openvz_host_required_tools": ["vzctl", "vzps"]}, "openvz_host_required_tools"),
     ({"openvz_host_vz_conf_settings": {"ve_root": "/x"}}, "vz.conf keys must be capitals"),
     ({"openvz_host_default_ostemplate": 'a"b'}, "DEF_OSTEMPLATE"),
-    ({"openvz_host_vz_conf_settings": {"DESCRIPTION": "a\nVE_ROOT=/"}}, "line breaks: DESCRIPTION"),
+    ({"openvz_host_vz_conf_settings": {"DESCRIPTION": "a\nVE_ROOT=/"}}, "line breaks or other control characters: DESCRIPTION"),
+    # vz.conf is sourced by shell scripts: command substitution is code.
+    ({"openvz_host_vz_conf_settings": {"DUMPDIR": "/vz/dump$(touch /tmp/x)"}}, "DUMPDIR"),
+    ({"openvz_host_ve_private": "/vz/private/${VEID}x"}, "VE_PRIVATE"),
+    ({"openvz_host_vz_conf_settings": {"LOGFILE": "/var/log/vzctl.log\u0001"}}, "LOGFILE"),
+    ({"openvz_host_vz_conf_settings": {"VZ_TOOLS\n": "x"}}, "vz.conf keys must be capitals"),
 ]
 
 
