@@ -161,6 +161,9 @@ def ip_address(value, param="ip_addresses", allow_prefix=True):
         parsed = ipaddress.ip_address(address)
     except ValueError:
         raise VzInputError(param, "%r is not a valid IPv4 or IPv6 address" % (text,))
+    if parsed.is_unspecified:
+        # vzctl ignores 0.0.0.0 and :: for --ipadd (it would never converge), and no DNS server has it.
+        raise VzInputError(param, "%r is the unspecified address (vzctl ignores it)" % (text,))
     if prefix is not None:
         limit = 32 if parsed.version == 4 else 128
         if not allow_prefix:
