@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -104,6 +105,49 @@ class EmuHost(object):
         result = self.vzctl("create", ctid, "--ostemplate", TEMPLATE, *extra)
         assert result.rc == 0, result
         return result
+
+
+def _reachable_by_all(path):
+    """Every directory from / down to ``path`` lets any user through (o+x)."""
+    path = os.path.abspath(path)
+    while True:
+        try:
+            if not os.stat(path).st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+        if path == "/":
+            return True
+        path = os.path.dirname(path)
+
+
+@pytest.fixture(scope="session")
+def public_emulator_bin():
+    """``bin/`` of a copy of tests/emulator that any user can run.
+
+    The checkout may sit in a directory only its owner can enter (a 0700
+    home), and then an unprivileged process cannot even start
+    ``tests/emulator/bin/vzlist``.  So tests that run the tools as another
+    user run this copy, made in the first temporary directory everyone can
+    reach, with directories 0755 and files 0644 (scripts 0755)."""
+    from harness.paths import EMULATOR_DIR
+    source = str(EMULATOR_DIR)
+    bases = [tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"]
+    base = next((b for b in bases if os.path.isdir(b) and _reachable_by_all(b)), None)
+    if base is None:
+        pytest.skip("no temporary directory every user can reach")
+    top = tempfile.mkdtemp(prefix="vzemu-public-", dir=base)
+    try:
+        copy = os.path.join(top, "emulator")
+        shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        for root, dirs, files in os.walk(top):
+            os.chmod(root, 0o755)
+            for name in files:
+                path = os.path.join(root, name)
+                os.chmod(path, 0o755 if os.path.basename(root) == "bin" else 0o644)
+        yield os.path.join(copy, "bin")
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
 
 
 @pytest.fixture(params=["legacy", "vz7"])

@@ -584,16 +584,16 @@ def test_list_fields_ignores_the_rest(vzlist_host):
     assert_result(vzlist_host.vzlist("-s", "bogus", "-L"), "", "Invalid sort field name: bogus\n", 1)
 
 
-def test_not_root(vzlist_host):
+def test_not_root(vzlist_host, public_emulator_bin):
     vzlist_host.write_conf(101, conf("h"))
     proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                           os.path.join(F.BIN, "vzlist"), "-a"],
+                           os.path.join(public_emulator_bin, "vzlist"), "-a"],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     assert (proc.stdout, proc.stderr, proc.returncode) == (
         b"", b"This program can only be run under root.\n", 1)
     # Field errors come first, as in main().
     proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                           os.path.join(F.BIN, "vzlist"), "-o", "bad"],
+                           os.path.join(public_emulator_bin, "vzlist"), "-o", "bad"],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     assert proc.stderr == b"Unknown field: bad\n"
 

@@ -249,9 +249,9 @@ def test_errors(vzlist_host, argv, stderr, stdout):
         assert result.stderr[len(stderr):].startswith("Usage: vzlist\t[-a|-S]")
 
 
-def test_not_root(vzlist_host):
+def test_not_root(vzlist_host, public_emulator_bin):
     proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                           os.path.join(F.BIN, "vzlist")],
+                           os.path.join(public_emulator_bin, "vzlist")],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     assert (proc.stdout, proc.stderr, proc.returncode) == (
         b"", b"This program can be run by root only.\n", 1)
