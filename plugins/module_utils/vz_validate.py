@@ -110,17 +110,18 @@ def ctid(value, param="ctid"):
     return str(number)
 
 
+def _first_invisible(text):
+    return next((char for char in text if ord(char) > 0x7f
+                 and unicodedata.category(char) in _INVISIBLE_CATEGORIES), None)
+
+
 def safe_text(value, param, max_len=TEXT_MAX_LEN):
     """Free text that vzctl will write into CTID.conf between double quotes."""
     text = _text(value, param)
     if len(text) > max_len:
         raise VzInputError(param, "must be at most %d characters long, got %d" % (max_len, len(text)))
     bad = _UNSAFE_ASCII.search(text)
-    if bad is None:
-        bad = next((char for char in text if ord(char) > 0x7f
-                    and unicodedata.category(char) in _INVISIBLE_CATEGORIES), None)
-    else:
-        bad = bad.group(0)
+    bad = bad.group(0) if bad else _first_invisible(text)
     if bad is not None:
         raise VzInputError(param, "must not contain quotes, backslashes, '$', backticks, control or "
                                   "invisible characters (found %r): vzctl writes it unescaped into "
@@ -325,11 +326,14 @@ def snapshot_text(value, param):
     vzctl stores it in Snapshots.xml and prints it in ``snapshot-list`` rows,
     which a line break would split.
     """
-    text = str(value)
+    text = _text(value, param)
+    if len(text) > TEXT_MAX_LEN:
+        raise VzInputError(param, "must be at most %d characters long, got %d" % (TEXT_MAX_LEN, len(text)))
     bad = re.search(r"[\x00-\x1f\x7f]", text)
+    bad = bad.group(0) if bad else _first_invisible(text)
     if bad:
-        raise VzInputError(param, "must not contain control characters or line breaks (found %r)"
-                           % bad.group(0))
+        raise VzInputError(param, "must not contain control characters, line breaks or invisible "
+                                  "characters (found %r)" % bad)
     if "]]>" in text:
         raise VzInputError(param, "must not contain ']]>' (vzctl writes it into a CDATA section)")
     return text
