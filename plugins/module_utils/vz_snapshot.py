@@ -19,7 +19,7 @@ import re
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import parse_status
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import (
-    VzInputError, VzStateError, VzTimeoutError, VzToolError)
+    VzError, VzInputError, VzStateError, VzTimeoutError, VzToolError)
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import ABSENT
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_order
 
@@ -197,7 +197,13 @@ class Snapshots(object):
         after = before
         predicted = predict(before, state, commands, uuid, name)
         if commands and not self.check_mode:
-            run_in_order(commands, self._vzctl)
+            try:
+                run_in_order(commands, self._vzctl)
+            except VzError as exc:
+                # A snapshot call ran: the host may have changed.
+                exc.changed = True
+                exc.commands = commands
+                raise
             after = predicted = self.list(ctid)
             if state in ("present", "switched"):
                 found = self._matches(after, uuid, name)

@@ -194,3 +194,17 @@ def test_legacy_simfs_and_builds(openvz_host, run_playbook):
     result = run_playbook(_play([_snap("no ploop", {"ctid": "102"},
                                        ignore_errors=True)]))
     assert "no snapshot support" in _res(result, "no ploop")["msg"]
+
+
+@pytest.mark.flavour("vz7")
+def test_failed_snapshot_call_reports_changed_and_what_ran(openvz_host, run_playbook):
+    assert run_playbook(_play([_ct("101")])).rc == 0
+    openvz_host.inject_fault("vzctl", ["snapshot", "101"], rc=156, stderr="injected", times=1)
+    result = run_playbook(_play([_snap("snap", {"ctid": "101", "name": "before-upgrade"},
+                                       ignore_errors=True)]))
+    task = result.task("snap")
+    assert task["failed"] and task["changed"] is True, str(result)
+    assert task["result"]["executed"] == []
+    assert [argv[1] for argv in task["result"]["commands"]] == ["snapshot"]
+    again = run_playbook(_play([_snap("snap", {"ctid": "101", "name": "before-upgrade"})]))
+    assert again.task("snap")["changed"] and not again.task("snap")["failed"], str(again)
