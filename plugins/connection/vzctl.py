@@ -29,7 +29,8 @@ extends_documentation_fragment:
 options:
   remote_addr:
     description:
-      - ID (or name) of the container on the hypervisor.
+      - ID (or name) of the container on the hypervisor, in ASCII digits, or a container name
+        (letters, digits, C(_ . + -), starting with a letter or digit). Anything else is refused.
     type: str
     default: inventory_hostname
     vars:
@@ -200,6 +201,7 @@ EXAMPLES = r"""
 """
 
 import os
+import re
 import shlex
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNotFound
@@ -210,6 +212,9 @@ from ansible.utils.display import Display
 from ansible_collections.openvz.vz.plugins.plugin_utils.hypervisor import Hypervisor, HypervisorError
 
 display = Display()
+
+CTID_RE = re.compile(r"[1-9][0-9]{0,9}")
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")
 
 # vzctl's own failures when the command never ran (include/vzerror.h).
 VZ_NOCONF = 14
@@ -229,7 +234,14 @@ class Connection(ConnectionBase):
 
     @property
     def ctid(self):
-        return str(self.get_option("remote_addr"))
+        ctid = str(self.get_option("remote_addr"))
+        # vzctl takes an ID or a name here; anything else (an option, a blank)
+        # would be read by vzctl as something it is not.
+        if not (CTID_RE.fullmatch(ctid) or NAME_RE.fullmatch(ctid) and not ctid.isdigit()):
+            raise AnsibleConnectionFailure(
+                "openvz.vz.vzctl: %r is not a container ID (ASCII digits) or name (letters, digits, "
+                "'_ . + -', starting with a letter or digit); set ansible_openvz_ctid" % ctid)
+        return ctid
 
     def _connect(self):
         if not self._connected:

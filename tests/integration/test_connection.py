@@ -164,3 +164,17 @@ def test_missing_container_is_a_clear_error(container, run_adhoc, ansible_env):
     result = run_adhoc("ansible.builtin.ping", hosts="ct")
     assert result.tasks[0]["status"] == "unreachable"
     assert "container 999 does not exist on hypervisor localhost" in result.tasks[0]["result"]["msg"]
+
+
+@pytest.mark.parametrize("ctid", ["--help", "101 102", "-1", "\u0661\u0660\u0661", "101\n", "", "a/../b"])
+def test_a_ctid_that_is_no_id_or_name_is_refused_before_vzctl_runs(container, run_adhoc, ansible_env, ctid):
+    ansible_env.inventory.write_text("ct %s\n" % HOST_VARS.replace("ansible_openvz_ctid=101", ""),
+                                     encoding="utf-8")
+    host_vars = ansible_env.inventory.parent / "host_vars"
+    host_vars.mkdir(exist_ok=True)
+    (host_vars / "ct.yml").write_text(json.dumps({"ansible_openvz_ctid": ctid}), encoding="utf-8")
+    container.clear_calls()
+    result = run_adhoc("ansible.builtin.ping", hosts="ct")
+    assert result.tasks[0]["status"] == "unreachable", str(result)
+    assert "is not a container ID" in result.tasks[0]["result"]["msg"]
+    assert not [call for call in container.calls() if call["argv"][:1] == ["exec2"]]
