@@ -25,12 +25,12 @@ description:
   - A new cache file is written under a hidden temporary name, its checksum and archive are
     checked (the archive is read to its end, so a short or corrupt download is refused),
     and only then renamed into place.
-  - Every member must unpack inside the container, as C(vzctl create)'s GNU tar needs: an archive
-    with an absolute member name, a C(..) component, a member below a symlink the archive itself
-    makes earlier, or a hard link to an absolute path, through C(..) or to a file that is not an
-    earlier member is refused, naming the parameter and the member, and the cache directory is
-    left as it was. Symlink targets, device nodes and FIFOs are accepted (a container's C(/dev)
-    is static). The file's suffix follows its content (gzip, bzip2,
+  - Every member must unpack inside the container, as the GNU tar of C(vzctl create) needs. An
+    archive with an absolute member name, a C(..) component, a member below a symlink the archive
+    itself makes earlier, or a hard link to an absolute path, through C(..) or to a file that is
+    not an earlier member is refused, naming the parameter and the member, and the cache
+    directory is left as it was. Symlink targets, device nodes and FIFOs are accepted (a
+    container's C(/dev) is static). The file's suffix follows its content (gzip, bzip2,
     xz or plain tar), and other cache files of the same name are removed.
   - Returns every template cached on the host.
 author:
