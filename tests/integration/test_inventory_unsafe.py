@@ -369,7 +369,8 @@ def test_planted_templates_are_never_run_by_a_playbook(core, planted, tmp_path):
 
 
 def test_the_connection_takes_the_unsafe_values(core, legacy_host, tmp_path):
-    """Connection options from the inventory (unsafe on 2.16) still reach vzctl exec."""
+    """The plugin's hosts (their variables made unsafe where they hold braces) work through
+    the vzctl connection on each core."""
     _minor, bin_dir = core
     for argv in (["vzctl", "create", "101", "--ostemplate", TEMPLATE, "--hostname", "ct.example.com"],
                  ["vzctl", "start", "101"]):
