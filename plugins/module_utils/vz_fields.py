@@ -13,8 +13,8 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_units
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
+from ansible_collections.openvz.vz.plugins.module_utils import vz_units, vz_validate
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError, VzStateError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import NETIF_KEYS
 
 
@@ -179,8 +179,22 @@ def netif_changes(current, desired):
     for netif in desired:
         merged = dict(by_name.get(netif["ifname"], {}))
         merged.update({key: value for key, value in netif.items() if value is not None})
+        _check_host_netif(merged)
         args += ["--netif_add", netif_add_arg(merged)]
     return args
+
+
+def _check_host_netif(netif):
+    """Values kept from the host's NETIF go back on an argv: they pass the same checks."""
+    checks = {"ifname": vz_validate.ifname, "host_ifname": vz_validate.ifname, "bridge": vz_validate.ifname,
+              "mac": vz_validate.mac, "host_mac": vz_validate.mac}
+    for key, check in checks.items():
+        if netif.get(key):
+            try:
+                check(netif[key], key)
+            except VzInputError as exc:
+                raise VzStateError("the container config's NETIF entry for %s holds %s; give netifs[].%s "
+                                   "in the task to replace it" % (netif.get("ifname"), exc, key))
 
 
 class Field(object):
