@@ -25,12 +25,26 @@ def _yaml(path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def _assigned(path, name):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
+            return node.value.value
+    raise AssertionError("no %s in %s" % (name, path))
+
+
 def _module_options(name):
-    source = (REPO / "plugins" / "modules" / (name + ".py")).read_text(encoding="utf-8")
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION":
-            return yaml.safe_load(node.value.value)["options"]
-    raise AssertionError("no DOCUMENTATION in %s" % name)
+    """The module's options, with those of this collection's doc fragments merged in."""
+    doc = yaml.safe_load(_assigned(REPO / "plugins" / "modules" / (name + ".py"), "DOCUMENTATION"))
+    options = doc["options"]
+    for fragment in doc.get("extends_documentation_fragment", []):
+        if not fragment.startswith("openvz.vz."):
+            continue
+        file_name, _sep, variable = fragment[len("openvz.vz."):].partition(".")
+        text = _assigned(REPO / "plugins" / "doc_fragments" / (file_name + ".py"),
+                         variable.upper() or "DOCUMENTATION")
+        for key, value in (yaml.safe_load(text).get("options") or {}).items():
+            options.setdefault(key, {}).update(value)
+    return options
 
 
 def _tasks(role):
