@@ -31,6 +31,8 @@ UBC_DIVISORS = {
     "DCACHESIZE": 1, "NUMIPTENT": 0, "AVNUMPROC": 0, "SWAPPAGES": vz_units.PAGE,
 }
 _ACCUMULATING = ("IP_ADDRESS", "NAMESERVER", "SEARCHDOMAIN")
+# OpenVZ 7 samples say IP_ADDRESS="0.0.0.0" for none; vzctl ignores these.
+_NO_ADDRESS = ("0.0.0.0", "::")
 
 
 class ConfFile(object):
@@ -207,7 +209,7 @@ def container_from_conf(ctid, conf, globals_):
         private=setting("VE_PRIVATE"),
         root=setting("VE_ROOT"),
         hostname=conf.get("HOSTNAME"),
-        ip_addresses=_words(conf.get("IP_ADDRESS")),
+        ip_addresses=[address for address in _words(conf.get("IP_ADDRESS")) if address not in _NO_ADDRESS],
         netifs=_netifs(conf) or [],
         nameservers=_words(conf.get("NAMESERVER")) if conf.get("NAMESERVER") is not None else None,
         searchdomains=_words(conf.get("SEARCHDOMAIN")) if conf.get("SEARCHDOMAIN") is not None else None,

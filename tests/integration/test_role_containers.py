@@ -201,7 +201,10 @@ def test_exclusive_mode_lists_refuses_running_and_removes_only_what_it_listed(op
 BAD_VARIABLES = [
     ({"openvz_containers": [{"ctid": 101, "memroy": "1G"}]}, "memroy"),
     ({"openvz_containers": [{"ctid": 101, "state": "running"}]}, "got: running found in openvz_containers"),
-    ({"openvz_containers": [{"ctid": 101, "cpus": "many"}]}, "cpus"),
+    ({"openvz_containers": [{"ctid": 101, "cpus": "many"}]}, "cpus (item 1)"),
+    ({"openvz_containers": [{"ctid": 101}, {"ctid": 102, "cpuunits": "\u0661\u0660\u0660\u0660"}]},
+     "cpuunits (item 2)"),
+    ({"openvz_containers": [{"ctid": "\u0661\u0660\u0661"}]}, "ctid (item 1)"),
     ({"openvz_containers": {"ctid": 101}}, "openvz_containers"),
     ({"openvz_containers_defaults": {"ctid": 101}}, "ctid"),
     ({"openvz_containers_exclusive": "maybe"}, "openvz_containers_exclusive"),
