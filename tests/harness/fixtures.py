@@ -7,6 +7,7 @@ import pytest
 from harness import namespace
 from harness.ansible_runner import AnsibleEnv
 from harness.host import FLAVOURS, emulated_host
+from harness.http_mirror import serve
 from harness.module_runner import ModuleRunner
 from harness.paths import CACHE_DIR, EMULATOR_DIR
 from harness.rootfs import build_templates
@@ -14,7 +15,7 @@ from harness.rootfs import build_templates
 __all__ = [
     "pytest_addoption", "pytest_configure", "pytest_generate_tests",
     "openvz_templates", "openvz_cpus", "openvz_host", "legacy_host", "vz7_host",
-    "ansible_env", "run_playbook", "run_adhoc", "module_runner",
+    "ansible_env", "run_playbook", "run_adhoc", "module_runner", "mirror",
 ]
 
 _ISOLATION_REASON = pytest.StashKey()
@@ -131,3 +132,13 @@ def run_adhoc(ansible_env):
 def module_runner(ansible_env):
     """module_runner(module, **args) -> result dict, via pytest-ansible if installed."""
     return ModuleRunner(ansible_env)
+
+
+@pytest.fixture
+def mirror(tmp_path):
+    """A loopback HTTP mirror of ``tmp_path/mirror``; templates go in ``mirror.top`` (precreated/)."""
+    top = tmp_path / "mirror"
+    (top / "precreated").mkdir(parents=True)
+    with serve(top, lifetime=90) as server:
+        server.top = top / "precreated"
+        yield server

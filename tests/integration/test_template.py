@@ -59,15 +59,6 @@ def _read(path):
         return handle.read()
 
 
-@pytest.fixture
-def mirror(tmp_path):
-    top = tmp_path / "mirror"
-    (top / "precreated").mkdir(parents=True)
-    with serve(top, lifetime=90) as server:
-        server.top = top / "precreated"
-        yield server
-
-
 @pytest.mark.flavour("legacy")
 def test_sources_checks_and_states(openvz_host, run_playbook, ansible_env, tmp_path, mirror):
     files = ansible_env.root / "files"

@@ -11,13 +11,13 @@ Device nodes and symlinks pointing anywhere are what real templates hold, so
 they are accepted.
 """
 import hashlib
-import io
 import json
 import os
 import tarfile
 
 import pytest
 
+from harness.archives import template_tarball
 from harness.http_mirror import serve
 
 CACHE = "/vz/template/cache"
@@ -46,27 +46,8 @@ HOSTILE = {
 }
 
 
-def _member(tar, name, data=b"x\n", **attrs):
-    info = tarfile.TarInfo(name)
-    info.mtime = 1700000000
-    for key, value in attrs.items():
-        setattr(info, key, value)
-    if info.type == tarfile.REGTYPE:
-        info.size = len(data)
-        tar.addfile(info, io.BytesIO(data))
-    else:
-        tar.addfile(info)
-
-
 def _archive(path, members, compression="gz"):
-    """A template-like tarball (./, ./etc/, ./etc/hostname) plus ``members``."""
-    with tarfile.open(str(path), "w:" + compression, format=tarfile.GNU_FORMAT) as tar:
-        _member(tar, "./", type=tarfile.DIRTYPE, mode=0o755)
-        _member(tar, "./etc/", type=tarfile.DIRTYPE, mode=0o755)
-        _member(tar, "./etc/hostname", data=b"ct\n")
-        for name, attrs in members:
-            _member(tar, name, **attrs)
-    return str(path)
+    return template_tarball(path, members, compression)
 
 
 def _sha256(path):
@@ -93,15 +74,6 @@ def _play(tasks):
 
 def _msg(result, name):
     return result.task(name)["result"]["msg"]
-
-
-@pytest.fixture
-def mirror(tmp_path):
-    top = tmp_path / "mirror"
-    (top / "precreated").mkdir(parents=True)
-    with serve(top, lifetime=90) as server:
-        server.top = top / "precreated"
-        yield server
 
 
 @pytest.mark.flavour("legacy")

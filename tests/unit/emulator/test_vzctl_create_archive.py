@@ -11,7 +11,6 @@ exit VZ_FS_NEW_VE_PRVT = 48), libvzctl vz7 scripts/vz-create_prvt.in
 Container private area failed``), GNU tar's manual (6.10.2 Absolute File
 Names) and GNU tar 1.34's own output.
 """
-import io
 import os
 import re
 import stat
@@ -19,30 +18,14 @@ import tarfile
 
 import pytest
 
+from harness.archives import template_tarball
+
 CACHE = "/vz/template/cache"
-
-
-def _member(tar, name, data=b"x\n", **attrs):
-    info = tarfile.TarInfo(name)
-    info.mtime = 1700000000
-    for key, value in attrs.items():
-        setattr(info, key, value)
-    if info.type == tarfile.REGTYPE:
-        info.size = len(data)
-        tar.addfile(info, io.BytesIO(data))
-    else:
-        tar.addfile(info)
 
 
 def _template(name, members):
     """/vz/template/cache/NAME.tar.gz holding ``members`` ((name, attrs) pairs)."""
-    path = os.path.join(CACHE, name + ".tar.gz")
-    with tarfile.open(path, "w:gz", format=tarfile.GNU_FORMAT) as tar:
-        _member(tar, "./", type=tarfile.DIRTYPE, mode=0o755)
-        _member(tar, "./etc/", type=tarfile.DIRTYPE, mode=0o755)
-        for member, attrs in members:
-            _member(tar, member, **attrs)
-    return path
+    return template_tarball(os.path.join(CACHE, name + ".tar.gz"), members, hostname=False)
 
 
 def _tree(top, skip=()):

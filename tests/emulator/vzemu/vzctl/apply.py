@@ -71,8 +71,18 @@ def set_name(run, new_name, old_name):
         return 137
     if old_name is not None and old_name == new_name and str(owner) == str(veid):
         return 0
-    if new_name:
-        link = os.path.join(paths.NAMES_DIR, new_name)
+    rc = _relink_name(run, new_name, old_name, 131)
+    if rc:
+        return rc
+    log.info("Name %s assigned" % new_name)
+    return 0
+
+
+def _relink_name(run, name, old_name, error_rc):
+    """/etc/vz/names/NAME -> the CT config, and the old name's link removed (both flavours)."""
+    from . import veid_by_name
+    if name:
+        link = os.path.join(paths.NAMES_DIR, name)
         os.makedirs(paths.NAMES_DIR, exist_ok=True)
         try:
             # "." and ".." pass the name check and are directories here:
@@ -81,17 +91,15 @@ def set_name(run, new_name, old_name):
         except OSError:
             pass
         try:
-            os.symlink(paths.ct_conf_path(veid), link)
+            os.symlink(paths.ct_conf_path(run.veid), link)
         except OSError as exc:
-            log.error("Unable to create link %s" % link, exc.errno)
-            return 131 if run.legacy else 137
-    if old_name is not None and old_name != new_name and \
-            str(veid_by_name(old_name)) == str(veid):
+            run.log.error("Unable to create link %s" % link, exc.errno)
+            return error_rc
+    if old_name is not None and old_name != name and str(veid_by_name(old_name)) == str(run.veid):
         try:
             os.unlink(os.path.join(paths.NAMES_DIR, old_name))
-        except FileNotFoundError:
+        except OSError:
             pass
-    log.info("Name %s assigned" % new_name)
     return 0
 
 
@@ -123,22 +131,9 @@ def _set_name_vz7(run, name, old_name):
             return rc
         if old_name is not None and old_name == name and str(veid_by_name(name)) == str(run.veid):
             return 0
-        link = os.path.join(paths.NAMES_DIR, name)
-        os.makedirs(paths.NAMES_DIR, exist_ok=True)
-        try:
-            os.unlink(link)
-        except OSError:
-            pass
-        try:
-            os.symlink(paths.ct_conf_path(run.veid), link)
-        except OSError as exc:
-            log.error("Unable to create link %s" % link, exc.errno)
-            return 137
-    if old_name is not None and old_name != name and str(veid_by_name(old_name)) == str(run.veid):
-        try:
-            os.unlink(os.path.join(paths.NAMES_DIR, old_name))
-        except OSError:
-            pass
+    rc = _relink_name(run, name, old_name, 137)
+    if rc:
+        return rc
     if name:
         log.info("Name %s assigned" % name)
     else:
