@@ -155,3 +155,14 @@ class AnsibleEnv:
         if diff:
             argv.append("--diff")
         return self._run(argv, timeout)
+
+
+def plain(data):
+    """ansible-inventory writes an unsafe value as {"__ansible_unsafe": value}: the value."""
+    if isinstance(data, dict):
+        if set(data) == {"__ansible_unsafe"}:
+            return data["__ansible_unsafe"]
+        return {key: plain(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [plain(item) for item in data]
+    return data

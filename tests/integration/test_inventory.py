@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from harness.ansible_runner import plain
 from harness.multihost import lab_fixture
 
 TEMPLATE = "debian-12.0-x86_64-minimal"
@@ -57,21 +58,10 @@ def _source(lab, path, hypervisors=None, **options):
     return path
 
 
-def _plain(data):
-    """ansible-inventory marks values from inventory plugins unsafe ({"__ansible_unsafe": v})."""
-    if isinstance(data, dict):
-        if set(data) == {"__ansible_unsafe"}:
-            return data["__ansible_unsafe"]
-        return {key: _plain(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_plain(item) for item in data]
-    return data
-
-
 def _inventory(env, source, *args):
     proc = env.run_inventory(source, *args)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return _plain(json.loads(proc.stdout)), proc.stderr
+    return plain(json.loads(proc.stdout)), proc.stderr
 
 
 def _members(data, group):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.ansible_runner import plain
 from harness.paths import REPO_ROOT, VENV_BIN
 
 TEMPLATE = "debian-12.0-x86_64-minimal"
@@ -133,7 +134,7 @@ class Runner:
         proc = self.run("ansible-inventory", "-i", source, "--list", *args)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "Traceback" not in proc.stderr, proc.stderr
-        return _plain(json.loads(proc.stdout)), proc.stderr
+        return plain(json.loads(proc.stdout)), proc.stderr
 
     def playbook(self, source, text):
         playbook = self.root / "play.yml"
@@ -145,17 +146,6 @@ class Runner:
         if self.results.exists():
             records = [json.loads(line) for line in self.results.read_text(encoding="utf-8").splitlines()]
         return proc, records
-
-
-def _plain(data):
-    """ansible-inventory writes an unsafe string as {"__ansible_unsafe": value}."""
-    if isinstance(data, dict):
-        if set(data) == {"__ansible_unsafe"}:
-            return data["__ansible_unsafe"]
-        return {key: _plain(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_plain(item) for item in data]
-    return data
 
 
 def _lookup(canary):
@@ -297,7 +287,7 @@ def test_planted_templates_are_never_run_by_the_inventory(core, planted, tmp_pat
     # The host names and --host output as well.
     proc = runner.run("ansible-inventory", "-i", source, "--host", "here-104")
     assert proc.returncode == 0, proc.stderr
-    assert _plain(json.loads(proc.stdout))["openvz_name"] == planted["104"]["NAME"]
+    assert plain(json.loads(proc.stdout))["openvz_name"] == planted["104"]["NAME"]
     _no_canary(canaries)
 
 
