@@ -27,8 +27,9 @@ options:
         several commands, those that completed before it in C(executed).
       - V(0) or V(null) means no limit. A negative value is refused before anything runs.
       - The module also stops a running tool this way when the module itself is told to stop
-        (C(SIGTERM), C(SIGINT), C(SIGHUP)), and on Linux a module killed outright takes its
-        tool with it.
+        (C(SIGTERM), C(SIGINT), C(SIGHUP)), and when nothing reads its output any more, which
+        is what Ansible's own task C(timeout) does to it; on Linux a module killed outright
+        takes its tool with it.
       - The default leaves room for the slowest normal call of the module, for example a
         C(vzctl create) that unpacks a template into a new ploop image.
     type: int

@@ -20,6 +20,7 @@ import os
 import select
 import selectors
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -86,9 +87,11 @@ class VzInterruptedError(VzError):
 
     def __init__(self, argv, signum, rc=None, stdout="", stderr=""):
         name = _signal_name(signum)
+        why = ("nothing reads the module's output any more (Ansible gave up on the task, as at its "
+               "task timeout)" if signum == ABANDONED else "the module received %s" % name)
         super(VzInterruptedError, self).__init__(
-            "%s was interrupted: the module received %s, and the tool was killed with its process group"
-            % (" ".join(argv), name))
+            "%s was interrupted: %s, and the tool was killed with its process group"
+            % (" ".join(argv), why))
         self.argv = list(argv)
         self.signal = name
         self.rc = rc
@@ -103,6 +106,8 @@ class VzInterruptedError(VzError):
 
 
 def _signal_name(signum):
+    if signum == ABANDONED:
+        return None
     for name in ("SIGTERM", "SIGINT", "SIGHUP"):
         if getattr(signal, name, None) == signum:
             return name
@@ -119,6 +124,28 @@ class _Stop(Exception):
 
 class _TimedOut(Exception):
     """The tool ran past its deadline."""
+
+
+# Stands for "no signal": whoever ran the module closed the reading end of its
+# output.  Ansible does that at its own task timeout without killing the
+# module, which would otherwise wait out the tool while it holds the CT lock.
+ABANDONED = -1
+_GONE = select.POLLERR | select.POLLHUP if hasattr(select, "poll") else 0
+
+
+def _abandoned():
+    """True when the module's stdout is a pipe, socket or tty nobody reads any more."""
+    if not _GONE:
+        return False
+    try:
+        mode = os.fstat(1).st_mode
+    except OSError:
+        return False
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
+        return False
+    poller = select.poll()
+    poller.register(1, 0)  # no events asked: only errors and hang-ups are reported
+    return any(events & _GONE for _fd, events in poller.poll(0))
 
 
 def _child_setup(parent):
@@ -199,6 +226,8 @@ class _StopSignals(object):
     def check(self):
         if self.caught:
             raise _Stop(self.caught[0])
+        if _abandoned():
+            raise _Stop(ABANDONED)
 
     def _close_pipe(self):
         for end in self._pipe or ():

@@ -247,3 +247,18 @@ def test_negative_timeout_is_refused_before_any_call(openvz_host, run_playbook):
                                         "got -1"), res
     assert openvz_host.calls() == []
     assert openvz_host.fired_faults() == []
+
+
+@pytest.mark.flavour("legacy")
+def test_ansibles_own_task_timeout_leaves_no_tool_behind(openvz_host, run_playbook):
+    """Ansible abandons the module at its task timeout without killing it; the module notices."""
+    assert openvz_host.run(["vzctl", "create", CT, "--ostemplate", TEMPLATE]).returncode == 0
+    openvz_host.inject_fault("vzctl", ["set", CT], rc=0, delay=HANG, times=1, hold_lock=True,
+                             spawn_child=True)
+    result = run_playbook(_play([_task("set", "openvz.vz.container", {"ctid": CT, "hostname": "x.example.com"},
+                                       timeout=3)]))
+    assert "Timed out after 3 second" in result.task("set")["result"]["msg"], str(result)
+    [fired] = _fired(openvz_host, "set", CT)
+    # The module's wait loop looks at its output once a second.
+    _assert_gone([fired["pid"], fired["child"]])
+    _assert_lock_not_held()
