@@ -11,6 +11,7 @@ the key, never silently dropped.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import io
 import os
 import re
 
@@ -84,7 +85,9 @@ def parse_conf_text(text, path):
 
 
 def read_conf(path):
-    with open(path, "r") as handle:
+    # vzctl stores bytes as given: a config may hold any of them, which must
+    # not crash a reader (undecodable bytes read as U+FFFD, as vz_listing does).
+    with io.open(path, "r", encoding="utf-8", errors="replace") as handle:
         return parse_conf_text(handle.read(), path)
 
 

@@ -38,10 +38,19 @@ def _q(tag):
     return "{%s}%s" % (NS, tag)
 
 
+# Characters XML 1.0 cannot hold.  Values read from a host's config may have
+# them (vzctl stores what it is given); they are shown as U+FFFD, never a crash.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value):
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
 def _sub(parent, tag, text=None, **attrs):
-    element = etree.SubElement(parent, tag, {key: str(value) for key, value in attrs.items()})
+    element = etree.SubElement(parent, tag, {key: _xml_text(value) for key, value in attrs.items()})
     if text is not None:
-        element.text = str(text)
+        element.text = _xml_text(text)
     return element
 
 
@@ -51,7 +60,7 @@ def to_xml(ct):
     """The canonical document of ``ct``, as text."""
     domain = etree.Element("domain", {"type": "openvz"})
     if ct.status == RUNNING and ct.ctid:
-        domain.set("id", ct.ctid)
+        domain.set("id", _xml_text(ct.ctid))
     _sub(domain, "name", ct.display_name())
     if ct.uuid:
         _sub(domain, "uuid", ct.uuid)
@@ -133,7 +142,7 @@ def _devices(devices, ct):
 
 def _metadata(metadata, ct):
     root = etree.SubElement(metadata, _q("container"), nsmap=NSMAP)
-    root.set("ctid", ct.ctid or "")
+    root.set("ctid", _xml_text(ct.ctid or ""))
     for field in ("hostname", "profile", "layout", "private", "root"):
         value = getattr(ct, field)
         if value is not None:

@@ -153,3 +153,21 @@ def test_xml_declared_encoding_is_honoured(openvz_host, run_playbook):
 def test_hostile_xml_is_refused(openvz_host, run_playbook, xml, param):
     _create(openvz_host, run_playbook, dict(BASE))
     _refused(openvz_host, run_playbook, {"xml": xml}, param)
+
+
+def test_a_host_config_with_any_bytes_is_read_not_crashed_on(openvz_host, run_playbook):
+    """vzctl stores what it is given; another tool (or a panel) may have written anything."""
+    _create(openvz_host, run_playbook, dict(BASE))
+    path = "/etc/vz/conf/101.conf"
+    with open(path, "ab") as handle:
+        handle.write(b'DESCRIPTION="ctl\x01 \xff\xfe latin-1 caf\xe9"\nHOSTNAME="h\x1b[31m.example.com"\n')
+    result = run_playbook(_play([
+        _task("container", {"ctid": "101", "onboot": True}),
+        {"name": "info", "openvz.vz.container_info": {"ctid": ["101"]}, "register": "i"},
+    ]))
+    task = result.task("container")
+    assert not task["failed"], str(result)
+    assert "\ufffd" in task["result"]["xml"] and "<description>" in task["result"]["xml"]
+    info = result.task("info")
+    assert not info["failed"], str(result)
+    assert "\ufffd" in info["result"]["xml"]["101"]
