@@ -339,11 +339,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             rc, out, err = hypervisor.run(["/bin/sh", "-s"], stdin=script.encode())
         except HypervisorError as exc:
             raise ListingError(str(exc)) from exc
-        err = to_text(err, errors="surrogate_or_replace").strip()
+        # Configs may hold any bytes: undecodable ones read as U+FFFD, as the
+        # modules read them (a surrogate escape would break JSON output later).
+        err = to_text(err, errors="replace").strip()
         if rc != 0:
             raise ListingError("the listing failed (exit %d): %s" % (rc, err))
         vzlist_rc, vzlist_out, confs, globals_text = parse_listing(
-            to_text(out, errors="surrogate_or_replace"), boundary)
+            to_text(out, errors="replace"), boundary)
         if vzlist_rc != 0:
             raise ListingError("vzlist failed (exit %d): %s" % (vzlist_rc, err or vzlist_out.strip()))
         try:

@@ -412,3 +412,16 @@ def test_a_host_name_format_beyond_plain_fields_is_refused(core, legacy_host, tm
     assert "bad host_name_format" in output, output
     assert "Traceback" not in output
     assert legacy_host.calls() == [], "the format is checked before any hypervisor is listed"
+
+
+def test_undecodable_and_control_bytes_in_a_config_are_listed_not_crashed_on(core, legacy_host, tmp_path):
+    _minor, bin_dir = core
+    assert legacy_host.run(["vzctl", "create", "101", "--ostemplate", TEMPLATE]).returncode == 0
+    with open("/etc/vz/conf/101.conf", "ab") as handle:
+        handle.write(b'DESCRIPTION="caf\xe9 \x01 \xff{{ 7*7 }}"\nHOSTNAME="h\x1b[31m.example.com"\n')
+    runner = Runner(bin_dir, tmp_path / "ansible")
+    source = _source(tmp_path / "bytes.openvz.yml", domain_xml=True)
+    data, stderr = runner.inventory(source)
+    [host] = data["_meta"]["hostvars"].values()
+    assert host["openvz_container"]["description"] == "caf\ufffd \x01 \ufffd{{ 7*7 }}", stderr
+    assert "\ufffd" in host["openvz_xml"] and "Traceback" not in stderr
