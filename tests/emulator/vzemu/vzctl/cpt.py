@@ -7,7 +7,7 @@ import os
 import time
 
 from . import fsops
-from .getopt import GetoptError, Getopt, LongOpt, NO_ARG, REQ_ARG
+from ..getopt import GetoptError, Getopt, LongOpt, NO_ARG, REQ_ARG
 
 CHKPNT = [("dump", NO_ARG), ("suspend", NO_ARG), ("resume", NO_ARG), ("kill", NO_ARG),
           ("skip_arpdetect", NO_ARG), ("flags", REQ_ARG), ("context", REQ_ARG),

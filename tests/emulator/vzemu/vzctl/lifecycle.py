@@ -12,7 +12,7 @@ from .. import paths
 from . import apply as apply_mod
 from . import config as cfg
 from . import fsops
-from .getopt import GetoptError, Getopt, LongOpt, NO_ARG
+from ..getopt import GetoptError, Getopt, LongOpt, NO_ARG
 
 START_STOP = ["force", "skip_ve_setup", "wait", "fast", "skip-umount", "skip-fsck",
               "skip-remount"]

@@ -2,7 +2,7 @@
 src/vzctl-actions.c) and parse_opt(): each option goes through
 config.parse(); errors are reported as vzctl does."""
 from . import config as cfg
-from .getopt import NO_ARG, REQ_ARG, GetoptError, Getopt, LongOpt
+from ..getopt import NO_ARG, REQ_ARG, GetoptError, Getopt, LongOpt
 
 R, N = REQ_ARG, NO_ARG
 

@@ -21,7 +21,7 @@ from . import apply as apply_mod
 from . import config as cfg
 from . import fsops
 from . import options
-from .getopt import GetoptError, Getopt, LongOpt, NO_ARG, REQ_ARG
+from ..getopt import GetoptError, Getopt, LongOpt, NO_ARG, REQ_ARG
 
 RC = {"snapshot": 156, "snapshot-switch": 159, "snapshot-delete": 158,
       "snapshot-mount": 160, "snapshot-umount": 161, "snapshot-list": 167}

@@ -8,6 +8,8 @@ import re
 import struct
 import sys
 
+from .. import getopt
+
 LONG_MAX = 9223372036854775807
 LONG_MIN = -LONG_MAX - 1
 ULLONG_MAX = 18446744073709551615
@@ -59,98 +61,21 @@ class Console(object):
 
 # ---------------------------------------------------------------- getopt --
 
-class GetoptError(Exception):
-    """getopt_long printed a complaint and returned '?'."""
+GetoptError = getopt.GetoptError
 
 
 def getopt_long(argv, shortopts, longopts, console):
-    """glibc getopt_long, permuting mode, with glibc's messages.
+    """vzemu.getopt over vzlist's option table, all options at once.
 
-    ``longopts`` is a list of (name, has_arg, val) in table order.  Yields
-    (val, optarg) in order; non-options are collected in ``result.args``.
-    Raises GetoptError after printing the message of the first bad option.
+    ``longopts`` is a list of (name, has_arg, val) in table order.  Returns
+    ([(val, optarg)...], non-options); raises GetoptError after printing the
+    message of the first bad option.
     """
-    takes = {}
-    index = 0
-    while index < len(shortopts):
-        char = shortopts[index]
-        need = index + 1 < len(shortopts) and shortopts[index + 1] == ":"
-        takes[char] = need
-        index += 2 if need else 1
-    posix = "POSIXLY_CORRECT" in os.environ
-    opts = []
-    args = []
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        if arg == "--":
-            args.extend(argv[i + 1:])
-            break
-        if not arg.startswith("-") or arg == "-":
-            if posix:
-                args.extend(argv[i:])
-                break
-            args.append(arg)
-            i += 1
-            continue
-        if arg.startswith("--"):
-            body = arg[2:]
-            name, eq, value = body.partition("=")
-            exact = [opt for opt in longopts if opt[0] == name]
-            if exact:
-                found = exact[0]
-            else:
-                matches = [opt for opt in longopts if opt[0].startswith(name)]
-                if not matches:
-                    console.err("%s: unrecognized option '--%s'\n" % (PROG, body))
-                    raise GetoptError()
-                first = matches[0]
-                ambiguous = [opt for opt in matches[1:]
-                             if (opt[1], opt[2]) != (first[1], first[2])]
-                if ambiguous:
-                    names = "".join(" '--%s'" % opt[0] for opt in [first] + ambiguous)
-                    console.err("%s: option '--%s' is ambiguous; possibilities:%s\n"
-                                % (PROG, body, names))
-                    raise GetoptError()
-                found = first
-            lname, has_arg, val = found
-            i += 1
-            if eq:
-                if not has_arg:
-                    console.err("%s: option '--%s' doesn't allow an argument\n" % (PROG, lname))
-                    raise GetoptError()
-                opts.append((val, value))
-            elif has_arg:
-                if i >= len(argv):
-                    console.err("%s: option '--%s' requires an argument\n" % (PROG, lname))
-                    raise GetoptError()
-                opts.append((val, argv[i]))
-                i += 1
-            else:
-                opts.append((val, None))
-            continue
-        # A cluster of short options.
-        pos = 1
-        i += 1
-        while pos < len(arg):
-            char = arg[pos]
-            pos += 1
-            if char not in takes or char == ":":
-                console.err("%s: invalid option -- '%s'\n" % (PROG, char))
-                raise GetoptError()
-            if not takes[char]:
-                opts.append((char, None))
-                continue
-            if pos < len(arg):
-                opts.append((char, arg[pos:]))
-            elif i < len(argv):
-                opts.append((char, argv[i]))
-                i += 1
-            else:
-                console.err("%s: option requires an argument -- '%s'\n" % (PROG, char))
-                raise GetoptError()
-            break
-    return opts, args
+    table = [getopt.LongOpt(name, getopt.REQ_ARG if has_arg else getopt.NO_ARG, val)
+             for name, has_arg, val in longopts]
+    getter = getopt.Getopt(argv, table, lambda line: console.err(line + "\n"), shortopts, PROG)
+    opts = [(opt if isinstance(opt, str) else opt.key, value) for opt, value, _spelled in getter]
+    return opts, getter.rest
 
 
 # ---------------------------------------------------------------- fnmatch --
