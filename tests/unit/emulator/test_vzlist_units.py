@@ -193,3 +193,21 @@ def test_vz7_ctid_parsing():
     assert vz7.parse_ctid(b"3f0e4b3c1a2b4c5d8e9f0a1b2c3d4e5f") == \
         b"3f0e4b3c-1a2b-4c5d-8e9f-0a1b2c3d4e5f"
     assert vz7.parse_ctid(b"web") is None
+
+
+@pytest.mark.parametrize("impl,sort_error", [
+    (legacy, b"Invalid sort field name: nosuch\n"),
+    (vz7, b"nosuch is an invalid field name for this query.\n"),
+])
+def test_options_are_acted_on_before_a_later_getopt_error(impl, sort_error):
+    # main()'s getopt_long loop: -L prints and returns, a bad -s returns,
+    # before getopt ever sees --bogus
+    rec = Recorder()
+    assert impl.run(None, ["-L", "--bogus"], rec) == 0
+    assert rec.errs == [] and b"".join(rec.outs).startswith(b"ctid ")
+    rec = Recorder()
+    assert impl.run(None, ["-s", "nosuch", "--bogus"], rec) == 1
+    assert rec.errs == [sort_error] and rec.outs == []
+    rec = Recorder()
+    assert impl.run(None, ["-a", "--bogus"], rec) == 1
+    assert rec.errs[0] == b"vzlist: unrecognized option '--bogus'\n"

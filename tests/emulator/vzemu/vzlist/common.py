@@ -64,18 +64,30 @@ class Console(object):
 GetoptError = getopt.GetoptError
 
 
-def getopt_long(argv, shortopts, longopts, console):
-    """vzemu.getopt over vzlist's option table, all options at once.
+class Options(object):
+    """vzemu.getopt over vzlist's option table: iterating yields (val, optarg)
+    one option at a time, as vzlist's getopt_long loop sees them (an option
+    the loop acts on, -L or a bad -s, comes before a getopt error further
+    right); then ``rest`` holds the non-options.  ``longopts`` is a list of
+    (name, has_arg, val) in table order.  Raises GetoptError after printing
+    the message of the bad option."""
 
-    ``longopts`` is a list of (name, has_arg, val) in table order.  Returns
-    ([(val, optarg)...], non-options); raises GetoptError after printing the
-    message of the first bad option.
-    """
-    table = [getopt.LongOpt(name, getopt.REQ_ARG if has_arg else getopt.NO_ARG, val)
-             for name, has_arg, val in longopts]
-    getter = getopt.Getopt(argv, table, lambda line: console.err(line + "\n"), shortopts, PROG)
-    opts = [(opt if isinstance(opt, str) else opt.key, value) for opt, value, _spelled in getter]
-    return opts, getter.rest
+    def __init__(self, argv, shortopts, longopts, console):
+        table = [getopt.LongOpt(name, getopt.REQ_ARG if has_arg else getopt.NO_ARG, val)
+                 for name, has_arg, val in longopts]
+        self._getter = getopt.Getopt(argv, table, lambda line: console.err(line + "\n"),
+                                     shortopts, PROG)
+        self.rest = self._getter.rest
+
+    def __iter__(self):
+        for opt, value, _spelled in self._getter:
+            yield (opt if isinstance(opt, str) else opt.key), value
+
+
+def getopt_long(argv, shortopts, longopts, console):
+    """All of Options() at once: ([(val, optarg)...], non-options)."""
+    options = Options(argv, shortopts, longopts, console)
+    return list(options), options.rest
 
 
 # ---------------------------------------------------------------- fnmatch --

@@ -648,51 +648,16 @@ class Options(object):
 
 def run(host, argv, console):
     opts = Options()
+    options = common.Options(argv, SHORT_OPTIONS, LONG_OPTIONS, console)
     try:
-        parsed, args = common.getopt_long(argv, SHORT_OPTIONS, LONG_OPTIONS, console)
+        for opt, arg in options:
+            rc = take_option(opts, opt, arg, console)
+            if rc is not None:
+                return rc
     except common.GetoptError:
         console.out(USAGE)
         return 1
-    for opt, arg in parsed:
-        if opt == "S":
-            opts.only_stopped = True
-        elif opt == "t":
-            opts.trim = False
-        elif opt == "H":
-            opts.show_hdr = False
-        elif opt == "L":
-            for field in FIELDS:
-                console.out(b"%-15s %-15s\n" % (b(field.name), b(field.hdr)))
-            return 0
-        elif opt == "a":
-            opts.all = True
-        elif opt == "h":
-            opts.host_pattern = b(arg)
-        elif opt == "d":
-            opts.desc_pattern = b(arg)
-        elif opt == "o":
-            opts.f_order = arg
-        elif opt == "s":
-            name = arg
-            if name.startswith("-"):
-                name = name[1:]
-                opts.sort_rev = True
-            if name not in FIELD_INDEX:
-                console.err(b"Invalid sort field name: " + b(arg) + b"\n")
-                return 1
-            opts.sort_field = FIELD_INDEX[name]
-        elif opt == "1":
-            opts.f_order = "veid"
-            opts.show_hdr = False
-        elif opt == "n":
-            opts.f_order = DEFAULT_NAME_FIELDS
-        elif opt == "N":
-            opts.name_pattern = b(arg)
-        elif opt == "j":
-            opts.json = True
-        else:  # -e / --help
-            console.out(USAGE)
-            return 1
+    args = options.rest
     if args:
         ids = []
         for arg in args:
@@ -717,6 +682,50 @@ def run(host, argv, console):
         return 0 if opts.ve_list is None else 1
     print_ve(cts, opts, order, console)
     return 0
+
+
+def take_option(opts, opt, arg, console):
+    """One pass of main()'s getopt_long loop: None, or the exit code."""
+    if opt == "S":
+        opts.only_stopped = True
+    elif opt == "t":
+        opts.trim = False
+    elif opt == "H":
+        opts.show_hdr = False
+    elif opt == "L":
+        for field in FIELDS:
+            console.out(b"%-15s %-15s\n" % (b(field.name), b(field.hdr)))
+        return 0
+    elif opt == "a":
+        opts.all = True
+    elif opt == "h":
+        opts.host_pattern = b(arg)
+    elif opt == "d":
+        opts.desc_pattern = b(arg)
+    elif opt == "o":
+        opts.f_order = arg
+    elif opt == "s":
+        name = arg
+        if name.startswith("-"):
+            name = name[1:]
+            opts.sort_rev = True
+        if name not in FIELD_INDEX:
+            console.err(b"Invalid sort field name: " + b(arg) + b"\n")
+            return 1
+        opts.sort_field = FIELD_INDEX[name]
+    elif opt == "1":
+        opts.f_order = "veid"
+        opts.show_hdr = False
+    elif opt == "n":
+        opts.f_order = DEFAULT_NAME_FIELDS
+    elif opt == "N":
+        opts.name_pattern = b(arg)
+    elif opt == "j":
+        opts.json = True
+    else:  # -e / --help
+        console.out(USAGE)
+        return 1
+    return None
 
 
 def build_field_order(opts, console):

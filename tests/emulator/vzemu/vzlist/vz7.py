@@ -670,54 +670,16 @@ class Options(object):
 
 def run(host, argv, console):
     opts = Options()
+    options = common.Options(argv, SHORT_OPTIONS, LONG_OPTIONS, console)
     try:
-        parsed, args = common.getopt_long(argv, SHORT_OPTIONS, LONG_OPTIONS, console)
+        for opt, arg in options:
+            rc = take_option(opts, opt, arg, console)
+            if rc is not None:
+                return rc
     except common.GetoptError:
         console.err(USAGE)
         return 1
-    for opt, arg in parsed:
-        if opt == "S":
-            opts.only_stopped = True
-        elif opt == "H":
-            opts.show_hdr = False
-        elif opt == "L":
-            for field in FIELDS:
-                if not field.name.startswith("slm"):
-                    console.out(b"%-15s %-15s\n" % (b(field.name), b(field.hdr)))
-            return 0
-        elif opt == "a":
-            opts.all = True
-        elif opt == "h":
-            opts.host_pattern = b(arg)
-        elif opt == "d":
-            opts.desc_pattern = b(arg)
-        elif opt == "o":
-            opts.f_order = arg
-        elif opt == "s":
-            name = arg[1:] if arg.startswith("-") else arg
-            opts.sort_rev = opts.sort_rev or arg.startswith("-")
-            if name not in FIELD_INDEX:
-                console.err(b(arg) + b" is an invalid field name for this query.\n")
-                return 1
-            opts.sort_field = FIELD_INDEX[name]
-        elif opt == "1":
-            opts.f_order = "veid"
-            opts.show_hdr = False
-        elif opt == "n":
-            opts.f_order = DEFAULT_NAME_FIELDS
-        elif opt == "i":
-            opts.netif_pattern = b(arg)
-        elif opt == "N":
-            opts.name_pattern = b(arg)
-        elif opt == "c":
-            opts.compat = True
-        elif opt == "w":
-            pass
-        elif opt == "j":
-            opts.json = True
-        else:
-            console.err(USAGE)
-            return 1
+    args = options.rest
     if args:
         ids = set()
         for arg in args:
@@ -738,6 +700,53 @@ def run(host, argv, console):
         return 1
     print_ve(cts, opts, order, console)
     return 0
+
+
+def take_option(opts, opt, arg, console):
+    """One pass of main()'s getopt_long loop: None, or the exit code."""
+    if opt == "S":
+        opts.only_stopped = True
+    elif opt == "H":
+        opts.show_hdr = False
+    elif opt == "L":
+        for field in FIELDS:
+            if not field.name.startswith("slm"):
+                console.out(b"%-15s %-15s\n" % (b(field.name), b(field.hdr)))
+        return 0
+    elif opt == "a":
+        opts.all = True
+    elif opt == "h":
+        opts.host_pattern = b(arg)
+    elif opt == "d":
+        opts.desc_pattern = b(arg)
+    elif opt == "o":
+        opts.f_order = arg
+    elif opt == "s":
+        name = arg[1:] if arg.startswith("-") else arg
+        opts.sort_rev = opts.sort_rev or arg.startswith("-")
+        if name not in FIELD_INDEX:
+            console.err(b(arg) + b" is an invalid field name for this query.\n")
+            return 1
+        opts.sort_field = FIELD_INDEX[name]
+    elif opt == "1":
+        opts.f_order = "veid"
+        opts.show_hdr = False
+    elif opt == "n":
+        opts.f_order = DEFAULT_NAME_FIELDS
+    elif opt == "i":
+        opts.netif_pattern = b(arg)
+    elif opt == "N":
+        opts.name_pattern = b(arg)
+    elif opt == "c":
+        opts.compat = True
+    elif opt == "w":
+        pass
+    elif opt == "j":
+        opts.json = True
+    else:
+        console.err(USAGE)
+        return 1
+    return None
 
 
 def build_field_order(opts, console):
