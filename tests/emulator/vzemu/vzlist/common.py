@@ -1,4 +1,5 @@
-"""Pieces both vzlist flavours share: output, getopt, fnmatch, qsort, C parsing.
+"""Pieces both vzlist flavours share: output, getopt, fnmatch, qsort, the
+field table entry and the fields both print alike, C parsing.
 
 Everything works on bytes: the real tools format with printf, so widths and
 truncation count bytes, and config values are passed through undecoded.
@@ -231,6 +232,106 @@ def check_empty(a, b_):
     if b_ is None:
         return 1
     return 2
+
+
+# ------------------------------------------------- fields both print --
+# A text printer returns (bytes snprintf wrote, how far p_buf moves); a JSON
+# printer returns bytes; a comparator is qsort()'s.
+
+class Field(object):
+    """One entry of vzlist's field table."""
+
+    def __init__(self, name, hdr, hdr_fmt, index, res, printers, sort):
+        self.name = name
+        self.hdr = hdr
+        self.hdr_fmt = hdr_fmt
+        self.index = index
+        self.res = res
+        self.text, self.json = printers
+        self.sort = sort
+
+
+def json_str(value):
+    return b"null" if value is None else b'"' + value + b'"'
+
+
+def json_list(value):
+    if value is None:
+        return b"[]"
+    return b"[" + b", ".join(b'"' + item + b'"' for item in value.replace(b"\t", b" ").split(b" ") if item) + b"]"
+
+
+def laverage_text(ct, index, last, ctx):
+    if ct.cpustat is None:
+        text = b"%14s" % b"-"
+    else:
+        text = b"%1.2f/%1.2f/%1.2f" % ct.cpustat[0]
+    return text, len(text)
+
+
+def laverage_json(ct, index):
+    if ct.cpustat is None:
+        return b"null"
+    return b"[%1.2f, %1.2f, %1.2f]" % ct.cpustat[0]
+
+
+def format_uptime(uptime):
+    days = int(uptime / (60 * 60 * 24))
+    minutes = int(uptime / 60)
+    hours = (minutes // 60) % 24
+    minutes %= 60
+    secs = int(uptime - (60 * minutes + 3600 * hours + 86400 * days))
+    return b"%.3dd%.2dh:%.2dm:%.2ds" % (days, hours, minutes, secs)
+
+
+def uptime_text(ct, index, last, ctx):
+    text = b"%15s" % b"-" if ct.cpustat is None else format_uptime(ct.cpustat[1])
+    return text, len(text)
+
+
+def uptime_json(ct, index):
+    return b"%.3f" % (ct.cpustat[1] if ct.cpustat else 0.0)
+
+
+def str_cmp(attr):
+    def cmp(a, c):
+        x, y = getattr(a, attr), getattr(c, attr)
+        ret = check_empty(x, y)
+        return strcmp(x, y) if ret == 2 else ret
+    return cmp
+
+
+def ubc_cmp(name, index):
+    def cmp(a, c):
+        return int(a.ubc[name][index] > c.ubc[name][index])
+    return cmp
+
+
+def c_int(value):
+    """A float difference returned as int (C truncates toward zero)."""
+    return int(value)
+
+
+def laverage_cmp(a, c):
+    ret = check_empty(a.cpustat, c.cpustat)
+    if ret != 2:
+        return ret
+    for i in range(3):
+        res = c_int((a.cpustat[0][i] - c.cpustat[0][i]) * 100)
+        if res or i == 2:
+            return res
+    return 0
+
+
+def uptime_cmp(a, c):
+    ret = check_empty(a.cpustat, c.cpustat)
+    if ret != 2:
+        return ret
+    return c_int(c.cpustat[1] - a.cpustat[1])
+
+
+def none_cmp(a, c):
+    return 0
 
 
 # ---------------------------------------------------------- C-like parsing --

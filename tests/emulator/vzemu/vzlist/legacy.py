@@ -8,7 +8,7 @@ import os
 
 from .. import paths
 from . import common, legacy_conf, state
-from .common import LONG_MAX, b, cfmt
+from .common import LONG_MAX, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp, ubc_cmp
 from .legacy_conf import NONE, YES, LAYOUT_SIMFS, LAYOUT_PLOOP
 
 VE_RUNNING, VE_STOPPED, VE_MOUNTED, VE_SUSPENDED = range(4)
@@ -107,10 +107,6 @@ def _str_text(value, length, last):
     return text, (len(text) if last else abs(length))
 
 
-def _json_str(value):
-    return b"null" if value is None else b'"' + value + b'"'
-
-
 def _veid_text(ct, index, last, ctx):
     text = b"%10d" % ct.veid
     return text, len(text)
@@ -133,13 +129,7 @@ def _smart_name_text(ct, index, last, ctx):
 
 
 def _smart_name_json(ct, index):
-    return _veid_json(ct, index) if ct.name is None else _json_str(ct.name)
-
-
-def _json_list(value):
-    if value is None:
-        return b"[]"
-    return b"[" + b", ".join(b'"' + item + b'"' for item in value.replace(b"\t", b" ").split(b" ") if item) + b"]"
+    return _veid_json(ct, index) if ct.name is None else json_str(ct.name)
 
 
 def _make_strlist(attr):
@@ -159,7 +149,7 @@ def _make_strlist(attr):
         return text, (len(text) if last else 15)
 
     def json(ct, index):
-        return _json_list(getattr(ct, attr))
+        return json_list(getattr(ct, attr))
     return text, json
 
 
@@ -169,39 +159,11 @@ def _status_text(ct, index, last, ctx):
 
 
 def _status_json(ct, index):
-    return _json_str(STATUS_WORDS[ct.status])
+    return json_str(STATUS_WORDS[ct.status])
 
 
-def _laverage_text(ct, index, last, ctx):
-    if ct.cpustat is None:
-        text = b"%14s" % b"-"
-    else:
-        text = b"%1.2f/%1.2f/%1.2f" % ct.cpustat[0]
-    return text, len(text)
-
-
-def _laverage_json(ct, index):
-    if ct.cpustat is None:
-        return b"null"
-    return b"[%1.2f, %1.2f, %1.2f]" % ct.cpustat[0]
-
-
-def format_uptime(uptime):
-    days = int(uptime / (60 * 60 * 24))
-    minutes = int(uptime / 60)
-    hours = (minutes // 60) % 24
-    minutes %= 60
-    secs = int(uptime - (60 * minutes + 3600 * hours + 86400 * days))
-    return b"%.3dd%.2dh:%.2dm:%.2ds" % (days, hours, minutes, secs)
-
-
-def _uptime_text(ct, index, last, ctx):
-    text = b"%15s" % b"-" if ct.cpustat is None else format_uptime(ct.cpustat[1])
-    return text, len(text)
-
-
-def _uptime_json(ct, index):
-    return b"%.3f" % (ct.cpustat[1] if ct.cpustat else 0.0)
+# print_uptime()'s "000d00h:00m:00s" (in common.py: vz7's vzlist prints it too).
+format_uptime = common.format_uptime
 
 
 def _make_cpu(which):
@@ -274,7 +236,7 @@ def _layout_text(ct, index, last, ctx):
 
 
 def _layout_json(ct, index):
-    return _json_str(_layout_name(ct.layout))
+    return json_str(_layout_name(ct.layout))
 
 
 def _netfilter_text(ct, index, last, ctx):
@@ -285,7 +247,7 @@ def _netfilter_text(ct, index, last, ctx):
 
 
 def _netfilter_json(ct, index):
-    return _json_str(legacy_conf.NETFILTER_NAMES.get(ct.nf_mask))
+    return json_str(legacy_conf.NETFILTER_NAMES.get(ct.nf_mask))
 
 
 def cap_text(on, off):
@@ -451,14 +413,6 @@ def _status_cmp(a, c):
     return res if res else _id_cmp(a, c)
 
 
-def _str_cmp(attr):
-    def cmp(a, c):
-        x, y = getattr(a, attr), getattr(c, attr)
-        ret = common.check_empty(x, y)
-        return common.strcmp(x, y) if ret == 2 else ret
-    return cmp
-
-
 def _bootorder_cmp(a, c):
     ret = common.check_empty(a.bootorder, c.bootorder)
     if ret == 0:
@@ -473,12 +427,6 @@ def _bootorder_cmp(a, c):
 def _int_attr_cmp(attr):
     def cmp(a, c):
         return int(getattr(a, attr) > getattr(c, attr))
-    return cmp
-
-
-def _ubc_cmp(name, index):
-    def cmp(a, c):
-        return int(a.ubc[name][index] > c.ubc[name][index])
     return cmp
 
 
@@ -500,45 +448,7 @@ def _cpu_cmp(which):
     return cmp
 
 
-def _c_int(value):
-    """A float difference returned as int (C truncates toward zero)."""
-    return int(value)
-
-
-def _laverage_cmp(a, c):
-    ret = common.check_empty(a.cpustat, c.cpustat)
-    if ret != 2:
-        return ret
-    for i in range(3):
-        res = _c_int((a.cpustat[0][i] - c.cpustat[0][i]) * 100)
-        if res or i == 2:
-            return res
-    return 0
-
-
-def _uptime_cmp(a, c):
-    ret = common.check_empty(a.cpustat, c.cpustat)
-    if ret != 2:
-        return ret
-    return _c_int(c.cpustat[1] - a.cpustat[1])
-
-
-def _none_cmp(a, c):
-    return 0
-
-
 # ------------------------------------------------------------ the table --
-
-class Field(object):
-    def __init__(self, name, hdr, hdr_fmt, index, res, printers, sort):
-        self.name = name
-        self.hdr = hdr
-        self.hdr_fmt = hdr_fmt
-        self.index = index
-        self.res = res
-        self.text, self.json = printers
-        self.sort = sort
-
 
 def _build_fields():
     veid = (_veid_text, _veid_json)
@@ -547,14 +457,14 @@ def _build_fields():
         Field("veid", "CTID", "%10s", 0, RES_NONE, veid, _id_cmp),
         Field("vpsid", "CTID", "%10s", 0, RES_NONE, veid, _id_cmp),
         Field("private", "PRIVATE", "%-32s", 0, RES_NONE,
-              (_private_text, lambda ct, i: _json_str(ct.private)), _str_cmp("private")),
+              (_private_text, lambda ct, i: json_str(ct.private)), str_cmp("private")),
     ]
 
     def str_field(name, hdr, hdr_fmt, length, res=RES_NONE):
         fields.append(Field(name, hdr, hdr_fmt, 0, res,
                             (lambda ct, i, last, ctx: _str_text(getattr(ct, name), length, last),
-                             lambda ct, i: _json_str(getattr(ct, name))),
-                            _str_cmp(name)))
+                             lambda ct, i: json_str(getattr(ct, name))),
+                            str_cmp(name)))
 
     str_field("root", "ROOT", "%-32s", -32)
     str_field("mount_opts", "MOUNT_OPTS", "%-16s", -16)
@@ -562,14 +472,14 @@ def _build_fields():
     str_field("hostname", "HOSTNAME", "%-32s", -32, RES_HOSTNAME)
     str_field("name", "NAME", "%-32s", -32)
     fields.append(Field("smart_name", "SMARTNAME", "%10s", 0, RES_NONE,
-                        (_smart_name_text, _smart_name_json), _str_cmp("name")))
+                        (_smart_name_text, _smart_name_json), str_cmp("name")))
     str_field("description", "DESCRIPTION", "%-32s", -32)
     str_field("ostemplate", "OSTEMPLATE", "%-32s", -32)
-    fields.append(Field("ip", "IP_ADDR", "%-15s", 0, RES_IP, _make_strlist("ip"), _str_cmp("ip")))
+    fields.append(Field("ip", "IP_ADDR", "%-15s", 0, RES_IP, _make_strlist("ip"), str_cmp("ip")))
     fields.append(Field("nameserver", "NAMESERVER", "%-15s", 0, RES_NONE,
-                        _make_strlist("nameserver"), _str_cmp("nameserver")))
+                        _make_strlist("nameserver"), str_cmp("nameserver")))
     fields.append(Field("searchdomain", "SEARCHDOMAIN", "%-15s", 0, RES_NONE,
-                        _make_strlist("searchdomain"), _str_cmp("searchdomain")))
+                        _make_strlist("searchdomain"), str_cmp("searchdomain")))
     fields.append(Field("status", "STATUS", "%-9s", 0, RES_STATUS,
                         (_status_text, _status_json), _status_cmp))
     headers = ["KMEMSIZE", "LOCKEDP", "PRIVVMP", "SHMP", "NPROC", "PHYSP", "VMGUARP",
@@ -582,7 +492,7 @@ def _build_fields():
         for suffix, index, sort_index in (("", 0, 0), (".m", 1, 1), (".b", 2, 3),
                                           (".l", 3, 2), (".f", 4, 4)):
             fields.append(Field(name + suffix, hdr + suffix.upper(), "%10s", index, RES_UBC,
-                                printers, _ubc_cmp(name, sort_index)))
+                                printers, ubc_cmp(name, sort_index)))
     for name, hdr in (("diskspace", "DSPACE"), ("diskinodes", "DINODES")):
         printers = _make_dq(name)
         for suffix, index in (("", 0), (".s", 1), (".h", 2)):
@@ -590,8 +500,8 @@ def _build_fields():
                                 printers, _dq_cmp(name, index)))
     fields += [
         Field("laverage", "LAVERAGE", "%14s", 0, RES_CPUSTAT,
-              (_laverage_text, _laverage_json), _laverage_cmp),
-        Field("uptime", "UPTIME", "%15s", 0, RES_CPUSTAT, (_uptime_text, _uptime_json), _uptime_cmp),
+              (common.laverage_text, common.laverage_json), common.laverage_cmp),
+        Field("uptime", "UPTIME", "%15s", 0, RES_CPUSTAT, (common.uptime_text, common.uptime_json), common.uptime_cmp),
         Field("cpulimit", "CPULIM", "%7s", 0, RES_CPU, _make_cpu(0), _cpu_cmp(0)),
         Field("cpuunits", "CPUUNI", "%7s", 0, RES_CPU, _make_cpu(1), _cpu_cmp(1)),
         Field("cpus", "CPUS", "%5s", 0, RES_CPUNUM, (_cpunum_text, _cpunum_json),
@@ -602,22 +512,22 @@ def _build_fields():
               _int_attr_cmp("iolimit")),
         Field("iopslimit", "IOPS", "%4s", 0, RES_IO, _make_io("iopslimit", b"4", 1),
               _int_attr_cmp("iopslimit")),
-        Field("onboot", "ONBOOT", "%6s", 0, RES_NONE, (_onboot_text, _onboot_json), _none_cmp),
+        Field("onboot", "ONBOOT", "%6s", 0, RES_NONE, (_onboot_text, _onboot_json), none_cmp),
         Field("bootorder", "BOOTORDER", "%10s", 0, RES_NONE,
               (_bootorder_text, _bootorder_json), _bootorder_cmp),
         Field("layout", "LAYOUT", "%6s", 0, RES_NONE, (_layout_text, _layout_json),
               _int_attr_cmp("layout")),
         Field("features", "FEATURES", "%-15s", 0, RES_NONE,
-              (_features_text, _features_json), _none_cmp),
-        Field("vswap", "VSWAP", "%5s", 0, RES_NONE, (_vswap_text, _vswap_json), _none_cmp),
+              (_features_text, _features_json), none_cmp),
+        Field("vswap", "VSWAP", "%5s", 0, RES_NONE, (_vswap_text, _vswap_json), none_cmp),
         Field("disabled", "DISABL", "%6s", 0, RES_NONE, (_disabled_text, _disabled_json),
-              _none_cmp),
+              none_cmp),
         Field("vm_overcommit", "VM_OVC", "%6s", 0, RES_NONE,
-              (_vm_overcommit_text, _vm_overcommit_json), _none_cmp),
+              (_vm_overcommit_text, _vm_overcommit_json), none_cmp),
         Field("netfilter", "NETFILTER", "%-9s", 0, RES_NONE,
-              (_netfilter_text, _netfilter_json), _none_cmp),
+              (_netfilter_text, _netfilter_json), none_cmp),
         Field("capability", "CAPABILITY", "%-15s", 0, RES_NONE,
-              (_capability_text, _capability_json), _none_cmp),
+              (_capability_text, _capability_json), none_cmp),
     ]
     return fields
 

@@ -9,8 +9,8 @@ import os
 import re
 
 from .. import paths
-from . import common, legacy, legacy_conf, state
-from .common import LONG_MAX, b, cfmt
+from . import common, legacy_conf, state
+from .common import LONG_MAX, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp, ubc_cmp
 
 ENV_STATUS_EXISTS = 0x01
 ENV_STATUS_MOUNTED = 0x02
@@ -136,17 +136,13 @@ def _out(text):
     return text, len(text)
 
 
-def _json_str(value):
-    return b"null" if value is None else b'"' + value + b'"'
-
-
 def _str(attr, fmt):
     def text(ct, index, last, ctx):
         value = getattr(ct, attr)
         return _out(cfmt(fmt, value if value is not None else b"-"))
 
     def json(ct, index):
-        return _json_str(getattr(ct, attr))
+        return json_str(getattr(ct, attr))
     return text, json
 
 
@@ -155,7 +151,7 @@ def _smart_name():
         return _out(b"%-32s" % (ct.name if ct.name is not None else ct.ctid))
 
     def json(ct, index):
-        return _json_str(ct.name if ct.name is not None else ct.ctid)
+        return json_str(ct.name if ct.name is not None else ct.ctid)
     return text, json
 
 
@@ -173,7 +169,7 @@ def _strlist(attr):
         return out, (len(out) if last else 15)
 
     def json(ct, index):
-        return legacy._json_list(getattr(ct, attr))
+        return json_list(getattr(ct, attr))
     return text, json
 
 
@@ -194,7 +190,7 @@ def _status():
         return _out(b"%-9s" % _status_word(ct.status))
 
     def json(ct, index):
-        return _json_str(_status_word(ct.status))
+        return json_str(_status_word(ct.status))
     return text, json
 
 
@@ -225,24 +221,6 @@ def _dq(name):
     def json(ct, index):
         return (b'{\n      "usage": %d,\n      "softlimit": %d,\n      "hardlimit": %d\n    }'
                 % tuple(ct.quota[name]))
-    return text, json
-
-
-def _laverage():
-    def text(ct, index, last, ctx):
-        return legacy._laverage_text(ct, index, last, ctx)
-
-    def json(ct, index):
-        return legacy._laverage_json(ct, index)
-    return text, json
-
-
-def _uptime():
-    def text(ct, index, last, ctx):
-        return legacy._uptime_text(ct, index, last, ctx)
-
-    def json(ct, index):
-        return legacy._uptime_json(ct, index)
     return text, json
 
 
@@ -299,7 +277,7 @@ def _autostop():
         return _out(b"%-8s" % (ct.autostop or b"-"))
 
     def json(ct, index):
-        return _json_str(ct.autostop)
+        return json_str(ct.autostop)
     return text, json
 
 
@@ -387,7 +365,7 @@ def _type():
         return _out(b"%-8s" % (ct.type or b"-"))
 
     def json(ct, index):
-        return _json_str(ct.type)
+        return json_str(ct.type)
     return text, json
 
 
@@ -463,7 +441,7 @@ def _netif():
         if not ct.veth:
             return b"null"
         devs = _active_devs(ct, ctx_json)
-        return _json_str(devs[0].get(b"host_ifname", b"")) if devs else b""
+        return json_str(devs[0].get(b"host_ifname", b"")) if devs else b""
     return text, json
 
 
@@ -478,24 +456,10 @@ def _status_cmp(a, c):
     return res if res else _eid_cmp(a, c)
 
 
-def _str_cmp(attr):
-    def cmp(a, c):
-        x, y = getattr(a, attr), getattr(c, attr)
-        ret = common.check_empty(x, y)
-        return common.strcmp(x, y) if ret == 2 else ret
-    return cmp
-
-
 def _plain_str_cmp(attr):
     # strcmp() without a NULL check (the real tool would crash on NULL).
     def cmp(a, c):
         return common.strcmp(getattr(a, attr) or b"", getattr(c, attr) or b"")
-    return cmp
-
-
-def _ubc_cmp(name, index):
-    def cmp(a, c):
-        return int(a.ubc[name][index] > c.ubc[name][index])
     return cmp
 
 
@@ -535,43 +499,35 @@ def _tm_cmp(a, c):
     return int(a.tm > c.tm)
 
 
-def _none_cmp(a, c):
-    return 0
-
-
 # ------------------------------------------------------------ the table --
-
-class Field(legacy.Field):
-    pass
-
 
 def _build_fields():
     F = Field
     eid = (_str("ctid", b"%36s"), _eid_cmp)
     fields = [
         F("ctid", "CTID", "%36s", 0, RES_NONE, eid[0], eid[1]),
-        F("private", "PRIVATE", "%-32s", 0, RES_NONE, _str("private", b"%-32s"), _none_cmp),
-        F("root", "ROOT", "%-36s", 0, RES_NONE, _str("root", b"%-32s"), _none_cmp),
+        F("private", "PRIVATE", "%-32s", 0, RES_NONE, _str("private", b"%-32s"), none_cmp),
+        F("root", "ROOT", "%-36s", 0, RES_NONE, _str("root", b"%-32s"), none_cmp),
         F("veid", "CTID", "%36s", 0, RES_NONE, eid[0], eid[1]),
         F("uuid", "UUID", "%36s", 0, RES_NONE, _str("uuid", b"%36s"), _eid_cmp),
         F("hostname", "HOSTNAME", "%-32s", 0, RES_HOSTNAME, _str("hostname", b"%-32s"),
-          _str_cmp("hostname")),
-        F("name", "NAME", "%-32s", 0, RES_NAME, _str("name", b"%-32s"), _str_cmp("name")),
-        F("smart_name", "NAME", "%-32s", 0, RES_NAME, _smart_name(), _str_cmp("name")),
+          str_cmp("hostname")),
+        F("name", "NAME", "%-32s", 0, RES_NAME, _str("name", b"%-32s"), str_cmp("name")),
+        F("smart_name", "NAME", "%-32s", 0, RES_NAME, _smart_name(), str_cmp("name")),
         F("description", "DESCRIPTION", "%-32s", 0, RES_DESCRIPTION,
-          _str("description", b"%-32s"), _str_cmp("description")),
+          _str("description", b"%-32s"), str_cmp("description")),
         F("tm", "TM", "%-2s", 0, RES_TM, _tm(), _tm_cmp),
         F("ostemplate", "OSTEMPLATE", "%-24s", 0, RES_OSTEMPLATE, _str("ostmpl", b"%-24s"),
           _plain_str_cmp("ostmpl")),
         F("distribution", "DISTRIBUTION", "%-15s", 0, RES_DISTRIBUTION,
           _str("distribution", b"%-15s"), _plain_str_cmp("distribution")),
-        F("ip", "IP_ADDR", "%-15s", 0, RES_IP, _strlist("ip"), _str_cmp("ip")),
+        F("ip", "IP_ADDR", "%-15s", 0, RES_IP, _strlist("ip"), str_cmp("ip")),
         F("nameserver", "NAMESERVER", "%-15s", 0, RES_NONE, _strlist("nameserver"),
-          _str_cmp("nameserver")),
+          str_cmp("nameserver")),
         F("searchdomain", "SEARCHDOMAIN", "%-15s", 0, RES_NONE, _strlist("searchdomain"),
-          _str_cmp("searchdomain")),
+          str_cmp("searchdomain")),
         F("configured_ip", "CFG_IP_ADDR", "%-15s", 0, RES_CONFIGURED_IP,
-          _strlist("configured_ip"), _str_cmp("configured_ip")),
+          _strlist("configured_ip"), str_cmp("configured_ip")),
         F("status", "STATUS", "%-9s", 0, RES_STATUS, _status(), _status_cmp),
     ]
     headers = ["KMEMSIZE", "LOCKEDP", "PRIVVMP", "SHMP", "NPROC", "PHYSP", "VMGUARP",
@@ -582,59 +538,59 @@ def _build_fields():
         for suffix, index, sort_index in (("", 0, 0), (".m", 1, 1), (".b", 2, 3),
                                           (".l", 3, 2), (".f", 4, 4)):
             fields.append(F(name + suffix, hdr + suffix.upper(), "%10s", index, RES_UBC,
-                            printers, _ubc_cmp(name, sort_index)))
+                            printers, ubc_cmp(name, sort_index)))
     for name, hdr in (("diskspace", "DQBLOCKS"), ("diskinodes", "DQINODES")):
         printers = _dq(name)
         for suffix, index in (("", 0), (".s", 1), (".h", 2)):
             fields.append(F(name + suffix, hdr + suffix.upper(), "%10s", index, RES_QUOTA,
                             printers, _dq_cmp(name, index)))
     fields += [
-        F("laverage", "LAVERAGE", "%14s", 0, RES_LA, _laverage(), legacy._laverage_cmp),
+        F("laverage", "LAVERAGE", "%14s", 0, RES_LA, (common.laverage_text, common.laverage_json), common.laverage_cmp),
         F("cpulimit", "CPULIM", "%7s", 0, RES_CPU, _cpulimit(), _cpu_cmp(0)),
         F("cpulimit%", "CPUL_%", "%7s", 0, RES_CPU, _cpulimit(), _cpu_cmp(0)),
         F("cpulimitM", "CPUL_M", "%7s", 1, RES_CPU, _cpulimit(), _cpu_cmp(1)),
         F("cpuunits", "CPUUNI", "%7s", 2, RES_CPU, _cpulimit(), _cpu_cmp(2)),
-        F("cpus", "CPUS", "%5s", 0, RES_NONE, _cpus(), _none_cmp),
-        F("cpumask", "CPUMASK", "%16s", 1, RES_CPU, _str("cpumask", b"%16s"), _none_cmp),
-        F("nodemask", "NODEMASK", "%16s", 1, RES_CPU, _str("nodemask", b"%16s"), _none_cmp),
+        F("cpus", "CPUS", "%5s", 0, RES_NONE, _cpus(), none_cmp),
+        F("cpumask", "CPUMASK", "%16s", 1, RES_CPU, _str("cpumask", b"%16s"), none_cmp),
+        F("nodemask", "NODEMASK", "%16s", 1, RES_CPU, _str("nodemask", b"%16s"), none_cmp),
     ]
     for number, (name, hdr, fmt) in enumerate((
             ("slmmode", "SLMMOD", "%7s"), ("slminst", "SLMINST", "%10s"),
             ("slminst.l", "SLMINST.L", "%10s"), ("slmlowinst", "SLMLOWINST", "%10s"),
             ("slmlowinst.l", "SLMLOWINST.L", "%10s"), ("slmoomlimit", "SLMOOMLIMIT", "%10s"),
             ("slmavg", "SLMAVG", "%10s"), ("slmquality", "SLMQUALITY", "%10s"))):
-        fields.append(F(name, hdr, fmt, number, RES_NONE, _na(), _none_cmp))
+        fields.append(F(name, hdr, fmt, number, RES_NONE, _na(), none_cmp))
     netif = _netif_params()
     fields += [
-        F("host_ifname", "HOST_IFNAME", "%-16s", 1, RES_NETIF, netif, _none_cmp),
-        F("mac", "MAC", "%-17s", 2, RES_NETIF, netif, _none_cmp),
-        F("host_mac", "HOST_MAC", "%-17s", 3, RES_NETIF, netif, _none_cmp),
-        F("gw", "GATEWAY", "%-15s", 4, RES_NETIF, netif, _none_cmp),
-        F("network", "NETWORK", "%-32s", 5, RES_NETIF, netif, _none_cmp),
-        F("ifname", "IFNAME", "%-8s", 6, RES_IFNAME, netif, _none_cmp),
-        F("netif", "NET_INTERFACES", "%-32s", 0, RES_NETIF, _netif(), _none_cmp),
-        F("onboot", "ONBOOT", "%-6s", 0, RES_ONBOOT, _yesno("onboot", b"%-6s", 1), _none_cmp),
-        F("disabled", "DISABL", "%-6s", 0, RES_NONE, _yesno("disabled", b"%-6s"), _none_cmp),
-        F("autostop", "AUTOSTOP", "%-8s", 0, RES_ONBOOT, _autostop(), _none_cmp),
+        F("host_ifname", "HOST_IFNAME", "%-16s", 1, RES_NETIF, netif, none_cmp),
+        F("mac", "MAC", "%-17s", 2, RES_NETIF, netif, none_cmp),
+        F("host_mac", "HOST_MAC", "%-17s", 3, RES_NETIF, netif, none_cmp),
+        F("gw", "GATEWAY", "%-15s", 4, RES_NETIF, netif, none_cmp),
+        F("network", "NETWORK", "%-32s", 5, RES_NETIF, netif, none_cmp),
+        F("ifname", "IFNAME", "%-8s", 6, RES_IFNAME, netif, none_cmp),
+        F("netif", "NET_INTERFACES", "%-32s", 0, RES_NETIF, _netif(), none_cmp),
+        F("onboot", "ONBOOT", "%-6s", 0, RES_ONBOOT, _yesno("onboot", b"%-6s", 1), none_cmp),
+        F("disabled", "DISABL", "%-6s", 0, RES_NONE, _yesno("disabled", b"%-6s"), none_cmp),
+        F("autostop", "AUTOSTOP", "%-8s", 0, RES_ONBOOT, _autostop(), none_cmp),
         F("bootorder", "BOOTORDER", "%10s", 0, RES_BOOTORDER,
           _ul_or_null("bootorder", b"%10"), _bootorder_cmp),
-        F("uptime", "UPTIME", "%15s", 1, RES_UPTIME, _uptime(), legacy._uptime_cmp),
+        F("uptime", "UPTIME", "%15s", 1, RES_UPTIME, (common.uptime_text, common.uptime_json), common.uptime_cmp),
         F("ioprio", "IOPRIO", "%6s", 0, RES_IO, _ul_or_null("ioprio", b"%6"),
           _reverse_cmp("ioprio")),
         F("iolimit", "IOLIMIT", "%10s", 1, RES_IO, _io_limit("iolimit"), _reverse_cmp("iolimit")),
-        F("iopslimit", "IOPSLIMIT", "%10s", 0, RES_IO, _io_limit("iopslimit"), _none_cmp),
-        F("features", "FEATURES", "%-15s", 0, RES_NONE, _features(), _none_cmp),
-        F("layout", "LAYOUT", "%-6s", 0, RES_NONE, _layout(), _none_cmp),
-        F("device", "DEVICE", "%-16s", 0, RES_NONE, _device(), _none_cmp),
+        F("iopslimit", "IOPSLIMIT", "%10s", 0, RES_IO, _io_limit("iopslimit"), none_cmp),
+        F("features", "FEATURES", "%-15s", 0, RES_NONE, _features(), none_cmp),
+        F("layout", "LAYOUT", "%-6s", 0, RES_NONE, _layout(), none_cmp),
+        F("device", "DEVICE", "%-16s", 0, RES_NONE, _device(), none_cmp),
         F("ha_enable", "HA_ENABLE", "%-9s", 0, RES_HA_ENABLE, _yesno("ha_enable", b"%-9s"),
-          _none_cmp),
+          none_cmp),
         F("ha_prio", "HA_PRIO", "%10s", 0, RES_HA_PRIO, _ul_or_null("ha_prio", b"%10"),
           _reverse_cmp("ha_prio")),
-        F("netfilter", "NETFILTER", "%9s", 0, RES_NONE, _str("netfilter", b"%-9s"), _none_cmp),
-        F("devnodes", "DEVNODES", "%-16s", 0, RES_NONE, _devnodes(), _none_cmp),
+        F("netfilter", "NETFILTER", "%9s", 0, RES_NONE, _str("netfilter", b"%-9s"), none_cmp),
+        F("devnodes", "DEVNODES", "%-16s", 0, RES_NONE, _devnodes(), none_cmp),
         F("origin_sample", "ORIGIN_SAMPLE", "%-32s", 0, RES_NONE, _str("config", b"%-32s"),
-          _none_cmp),
-        F("type", "TYPE", "%-8s", 0, RES_NONE, _type(), _none_cmp),
+          none_cmp),
+        F("type", "TYPE", "%-8s", 0, RES_NONE, _type(), none_cmp),
     ]
     return fields
 
