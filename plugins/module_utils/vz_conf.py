@@ -15,7 +15,7 @@ import io
 import os
 import re
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_units
+from ansible_collections.openvz.vz.plugins.module_utils import vz_facts, vz_units
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzConfigError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container, NETIF_KEYS
 
@@ -23,15 +23,6 @@ VZ_CONF = "/etc/vz/vz.conf"
 CONF_DIR = "/etc/vz/conf"
 NAMES_DIR = "/etc/vz/names"
 
-UBC_DIVISORS = {
-    "KMEMSIZE": 1, "LOCKEDPAGES": vz_units.PAGE, "PRIVVMPAGES": vz_units.PAGE,
-    "SHMPAGES": vz_units.PAGE, "NUMPROC": 0, "PHYSPAGES": vz_units.PAGE,
-    "VMGUARPAGES": vz_units.PAGE, "OOMGUARPAGES": vz_units.PAGE, "NUMTCPSOCK": 0,
-    "NUMFLOCK": 0, "NUMPTY": 0, "NUMSIGINFO": 0, "TCPSNDBUF": 1, "TCPRCVBUF": 1,
-    "OTHERSOCKBUF": 1, "DGRAMRCVBUF": 1, "NUMOTHERSOCK": 0, "NUMFILE": 0,
-    "DCACHESIZE": 1, "NUMIPTENT": 0, "AVNUMPROC": 0, "SWAPPAGES": vz_units.PAGE,
-}
-_ACCUMULATING = ("IP_ADDRESS", "NAMESERVER", "SEARCHDOMAIN")
 # OpenVZ 7 samples say IP_ADDRESS="0.0.0.0" for none; vzctl ignores these.
 _NO_ADDRESS = ("0.0.0.0", "::")
 
@@ -75,9 +66,11 @@ def parse_conf_text(text, path):
                 continue
             value = value[1:end]
         if key in values:
-            if key in _ACCUMULATING:
+            # As vzctl reads a repeated key (vz_facts.duplicate_policy).
+            policy = vz_facts.duplicate_policy(key)
+            if policy == vz_facts.DUP_ACCUMULATE:
                 values[key] = (values[key] + " " + value).strip()
-            elif key in UBC_DIVISORS or key in ("DISKSPACE", "DISKINODES"):
+            elif policy == vz_facts.DUP_LAST:
                 values[key] = value
             continue
         values[key] = value
@@ -180,7 +173,7 @@ def _netifs(conf):
 
 
 def _limit_bytes(pair, unit):
-    if pair is None or pair[1] >= vz_units.LONG_MAX:
+    if pair is None or pair[1] >= vz_facts.LONG_MAX:
         return None
     return pair[1] * unit
 
@@ -191,11 +184,11 @@ def container_from_conf(ctid, conf, globals_):
         value = conf.get(key)
         return value if value is not None else globals_.get(key, default)
 
-    physpages = _pair(conf, "PHYSPAGES", vz_units.PAGE)
-    swappages = _pair(conf, "SWAPPAGES", vz_units.PAGE)
+    physpages = _pair(conf, "PHYSPAGES", vz_facts.PAGE)
+    swappages = _pair(conf, "SWAPPAGES", vz_facts.PAGE)
     diskspace = _pair(conf, "DISKSPACE", 1024)
     ubc = {}
-    for key, divisor in UBC_DIVISORS.items():
+    for key, divisor in vz_facts.UBC_DIVISORS.items():
         if key in ("PHYSPAGES", "SWAPPAGES"):
             continue  # they are memory and swap
         pair = _pair(conf, key, divisor)
@@ -217,8 +210,8 @@ def container_from_conf(ctid, conf, globals_):
         nameservers=_words(conf.get("NAMESERVER")) if conf.get("NAMESERVER") is not None else None,
         searchdomains=_words(conf.get("SEARCHDOMAIN")) if conf.get("SEARCHDOMAIN") is not None else None,
         onboot=_yesno(conf, "ONBOOT"),
-        memory=_limit_bytes(physpages, vz_units.PAGE),
-        swap=_limit_bytes(swappages, vz_units.PAGE),
+        memory=_limit_bytes(physpages, vz_facts.PAGE),
+        swap=_limit_bytes(swappages, vz_facts.PAGE),
         cpus=_int(conf, "CPUS"),
         cpulimit=_int(conf, "CPULIMIT"),
         cpuunits=_int(conf, "CPUUNITS"),

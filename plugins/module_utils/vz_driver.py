@@ -9,30 +9,13 @@ __metaclass__ = type
 import os
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_pending, vz_plan, vz_preflight, vz_xml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzInputError, VzStateError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzInputError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import ABSENT, STOPPED, parse_status
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_order
-from ansible_collections.openvz.vz.plugins.module_utils.vz_model import (
-    ABSENT, MOUNTED, RUNNING, STOPPED, SUSPENDED)
 
 
 # Present on OpenVZ 7 / Virtuozzo 7 hosts (package virtuozzo-release).
 VZ7_RELEASE_FILE = "/etc/virtuozzo-release"
-
-
-def parse_status(output):
-    """``CTID 101 exist mounted running`` (``VEID`` on OpenVZ 7) -> run state."""
-    words = output.split()
-    if len(words) < 5 or words[0] not in ("CTID", "VEID"):
-        raise VzStateError("unexpected vzctl status output: %r" % output)
-    if words[2] == "deleted":
-        return ABSENT
-    if words[4] == "running":
-        return RUNNING
-    if "suspended" in words[5:]:
-        return SUSPENDED
-    if words[3] == "mounted":
-        return MOUNTED
-    return STOPPED
 
 
 class Driver(object):

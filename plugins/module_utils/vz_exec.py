@@ -16,14 +16,12 @@ __metaclass__ = type
 import posixpath
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_validate
-from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import parse_status
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import (
     VzInputError, VzStateError, VzToolError)
-from ansible_collections.openvz.vz.plugins.module_utils.vz_model import ABSENT, RUNNING
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import ABSENT, RUNNING, VZCTL_NOT_RUNNING, parse_status
 
-# exec2 exits 31 itself when the container is not running; any other status
-# is the command's.
-NOT_RUNNING_RC = 31
+# exec2 exits 31 (VZCTL_NOT_RUNNING) itself when the container is not running;
+# any other status is the command's.
 
 
 def sh_quote(arg):
@@ -71,7 +69,7 @@ class Executor(object):
         rc, out, err = self.runner.run(argv, check_rc=False)
         if rc in (0, 1):
             return rc == 0
-        if rc == NOT_RUNNING_RC:
+        if rc == VZCTL_NOT_RUNNING:
             raise VzStateError("container %s is not running" % ctid)
         raise VzToolError(argv, rc, out, err, "checking %s inside the container failed" % path)
 

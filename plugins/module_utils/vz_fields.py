@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_units, vz_validate
+from ansible_collections.openvz.vz.plugins.module_utils import vz_facts, vz_units, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError, VzStateError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import NETIF_KEYS
 
@@ -38,7 +38,7 @@ def _same_ips(current, desired):
 def _same_pages(current, desired):
     if current is None:
         return False
-    return current // vz_units.PAGE == desired // vz_units.PAGE
+    return current // vz_facts.PAGE == desired // vz_facts.PAGE
 
 
 def _same_kib_pair(current, desired):
@@ -155,7 +155,7 @@ def _ubc_args(current, desired):
 
 
 def _ubc_text(value):
-    return "unlimited" if value >= vz_units.LONG_MAX else str(value)
+    return vz_facts.UNLIMITED if value >= vz_facts.LONG_MAX else str(value)
 
 
 def netif_add_arg(netif):

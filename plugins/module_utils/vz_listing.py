@@ -20,9 +20,9 @@ import json
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzStateError
 
-# ctid is an int on vzctl 4.x and a string on OpenVZ 7; status is one word.
+# ctid is an int on vzctl 4.x and a string on OpenVZ 7; status is one word
+# (one of vz_facts.VZLIST_STATUSES).
 VZLIST_ARGV = ("vzlist", "-a", "-j", "-o", "ctid,status")
-STATUSES = ("running", "stopped", "mounted", "suspended", "paused")
 
 
 def parse_vzlist(text):

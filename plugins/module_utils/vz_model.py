@@ -5,18 +5,12 @@
 
 One ``Container`` holds what the host has (read from CTID.conf) or what a task
 wants (from parameters or domain XML).  ``None`` means "not set": on the
-desired side it leaves the host's value alone.
+desired side it leaves the host's value alone.  ``status`` is one of the run
+states of vz_facts.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-# Run states as vzctl status / vzlist distinguish them.
-RUNNING = "running"
-STOPPED = "stopped"
-MOUNTED = "mounted"
-SUSPENDED = "suspended"
-ABSENT = "absent"
 
 NETIF_KEYS = ("ifname", "mac", "host_ifname", "host_mac", "bridge")
 

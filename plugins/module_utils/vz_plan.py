@@ -14,8 +14,8 @@ __metaclass__ = type
 from ansible_collections.openvz.vz.plugins.module_utils import vz_fields
 from ansible_collections.openvz.vz.plugins.module_utils.vz_conf import expand_veid
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzStateError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_model import (
-    ABSENT, CREATE_ONLY, MOUNTED, RUNNING, STOPPED, SUSPENDED)
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import ABSENT, MOUNTED, RUNNING, STOPPED, SUSPENDED
+from ansible_collections.openvz.vz.plugins.module_utils.vz_model import CREATE_ONLY
 
 PARAM_OF_FIELD = {"profile": "config"}
 

@@ -28,25 +28,7 @@ import time
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzTimeoutError, VzToolError
-
-# include/vzerror.h (vzctl 4.x); libvzctl keeps these numbers for OpenVZ 7.
-EXIT_MEANINGS = {
-    1: "failed to set a UBC parameter", 3: "system error", 5: "not an OpenVZ kernel",
-    7: "container create error", 8: "command executed in the container failed",
-    9: "container is locked by another vzctl", 10: "global config file not found",
-    14: "container config file not found", 20: "invalid command line syntax",
-    21: "invalid parameter value", 31: "container is not running", 32: "container is running",
-    33: "container stop failed", 34: "cannot add IP address", 40: "container is not mounted",
-    41: "container is mounted", 43: "container private area does not exist",
-    44: "container private area already exists", 46: "not enough disk space",
-    47: "bad OS template", 48: "cannot create private area", 50: "cannot mount",
-    63: "DISKSPACE is not set", 74: "failed to set the password", 78: "IP address already in use",
-    79: "container action script failed", 82: "config file copy error", 91: "OS template not found",
-    99: "ploop is not supported", 105: "container start disabled",
-    131: "invalid container name or name already in use",
-    137: "invalid container name or name already in use",
-    156: "snapshot create failed", 158: "snapshot delete failed", 159: "snapshot switch failed",
-}
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import exit_meaning
 
 # Signals Ansible or a user sends a module that should stop; while a tool runs,
 # its process group is killed before the module goes.
@@ -76,10 +58,6 @@ def _load_prctl():
 
 
 _PRCTL = _load_prctl()
-
-
-def meaning(rc):
-    return EXIT_MEANINGS.get(rc, "vzctl error %d" % rc)
 
 
 class VzInterruptedError(VzError):
@@ -285,7 +263,9 @@ class Runner(object):
         ``$VAR`` expansion). ``stdin`` (str or bytes) is written to the tool's
         standard input and appears nowhere else; without it the tool reads an
         empty input. Undecodable output bytes are replaced. A non-zero exit
-        raises VzToolError when ``check_rc``; running past the timeout raises
+        raises VzToolError when ``check_rc``, its meaning looked up for that
+        tool (vz_facts.exit_meaning: vzctl, vzlist and vztmpl-dl have their
+        own tables); running past the timeout raises
         VzTimeoutError, and a stop signal VzInterruptedError, whatever
         ``check_rc``.
         """
@@ -327,7 +307,7 @@ class Runner(object):
                 os.kill(os.getpid(), caught[0])
         stdout, stderr = self._decode(out), self._decode(err)
         if rc != 0 and check_rc:
-            raise VzToolError(argv, rc, stdout, stderr, meaning(rc))
+            raise VzToolError(argv, rc, stdout, stderr, exit_meaning(argv[0], rc))
         return rc, stdout, stderr
 
     @staticmethod

@@ -17,20 +17,10 @@ import os
 import re
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_validate
-from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import parse_status
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import (
     VzError, VzInputError, VzStateError, VzTimeoutError, VzToolError)
-from ansible_collections.openvz.vz.plugins.module_utils.vz_model import ABSENT
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import ABSENT, parse_status
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_order
-
-# include/vzerror.h (4.x), lib/vzerror.h (libvzctl)
-SNAPSHOT_MEANINGS = {
-    20: "invalid command line syntax", 21: "invalid parameter value",
-    156: "snapshot create failed", 157: "snapshot merge failed", 158: "snapshot delete failed",
-    159: "snapshot switch failed", 160: "snapshot mount failed", 161: "snapshot umount failed",
-    167: "snapshot list failed", 9: "container is locked by another vzctl",
-    14: "container config file not found",
-}
 
 _GUID = r"\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}"
 _ROW = re.compile(r"^(%s) (%s| {38}) ([* ]) (.{19}) (.*)$" % (_GUID, _GUID))
@@ -104,6 +94,7 @@ class Snapshots(object):
         self.check_mode = check_mode
 
     def _vzctl(self, argv):
+        """Run a vzctl call; its exit code is explained by vzctl's meanings (vz_facts)."""
         try:
             return self.runner.run(argv)
         except VzTimeoutError:
@@ -113,8 +104,7 @@ class Snapshots(object):
             if exc.rc == 20 and "Bad command" in text:
                 raise VzStateError("vzctl on this host has no snapshot support (it was built without "
                                    "ploop): %s" % text.strip())
-            raise VzToolError(exc.argv, exc.rc, exc.stdout, exc.stderr,
-                              SNAPSHOT_MEANINGS.get(exc.rc, exc.meaning))
+            raise
 
     def check_container(self, ctid):
         _rc, out, _err = self.runner.run(["vzctl", "status", ctid])

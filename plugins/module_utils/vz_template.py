@@ -47,6 +47,7 @@ except ImportError:  # some minimal Python builds lack it
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import (
     VzInputError, VzStateError, VzToolError)
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import exit_meaning
 
 DEFAULT_TEMPLATE_DIR = "/vz/template"
 # vzctl's lookup order (4.x create.c, libvzctl create.c)
@@ -54,12 +55,6 @@ SUFFIXES = (".tar", ".tar.gz", ".tar.bz2", ".tar.xz")
 _CACHE_FILE = re.compile(r"^(.+)\.tar(\.gz|\.bz2|\.xz)?$")
 _MAGIC = ((b"\x1f\x8b", ".tar.gz"), (b"BZh", ".tar.bz2"), (b"\xfd7zXZ\x00", ".tar.xz"))
 _CHUNK = 1024 * 1024
-# vztmpl-dl's exit codes (its header comment and man page)
-VZTMPL_DL_MEANINGS = {
-    1: "download error", 2: "local template file already present, not updating",
-    3: "usage error", 4: "wget binary not found", 5: "GPG signature check failed",
-    20: "TEMPLATE is not set in vz.conf",
-}
 
 
 class SourceNeeded(VzStateError):
@@ -354,7 +349,7 @@ class TemplateCache(object):
             rc, out, err = self.runner.run(argv, check_rc=False)
             found = entries(self.cache, name)
             if rc != 0:
-                raise VzToolError(argv, rc, out, err, VZTMPL_DL_MEANINGS.get(rc, "vztmpl-dl error %d" % rc))
+                raise VzToolError(argv, rc, out, err, exit_meaning("vztmpl-dl", rc))
             if not found:
                 raise VzStateError("vztmpl-dl %s succeeded but left no cache file in %s" % (name, self.cache))
             entry = found[0]

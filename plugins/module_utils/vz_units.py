@@ -9,10 +9,8 @@ __metaclass__ = type
 import re
 
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import KIB, LONG_MAX, PAGE, UNLIMITED
 
-KIB = 1024
-PAGE = 4096
-LONG_MAX = 9223372036854775807
 _SUFFIX = {"": 1, "K": KIB, "M": KIB ** 2, "G": KIB ** 3, "T": KIB ** 4}
 _SIZE_RE = re.compile(r"([0-9]{1,20})([KMGT]?)(?:i?B)?", re.IGNORECASE)
 # Every limit is stored below vzctl's "unlimited" (LONG_MAX) in its own unit;
@@ -74,7 +72,7 @@ def parse_conf_number(text, divisor):
     if not match:
         raise ValueError("not a number: %r" % text)
     number, suffix = match.groups()
-    if number.lower() == "unlimited":
+    if number.lower() == UNLIMITED:
         return LONG_MAX
     value = float(number) if "." in number else int(number)
     if suffix:

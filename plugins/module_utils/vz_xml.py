@@ -15,9 +15,9 @@ import re
 import traceback
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_units, vz_validate
-from ansible_collections.openvz.vz.plugins.module_utils.vz_conf import UBC_DIVISORS
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container, RUNNING
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import LONG_MAX as _UNLIMITED, RUNNING, UBC_DIVISORS
+from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container
 
 try:
     from lxml import etree
@@ -30,7 +30,6 @@ except ImportError:
 NS = "https://github.com/openvz-collections/openvz.vz/xmlns/container/1.0"
 NSMAP = {"vz": NS}
 CPU_PERIOD = 100000
-_UNLIMITED = 9223372036854775807
 _PARAM = "xml"
 
 

@@ -137,6 +137,7 @@ xml:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import VZLIST_STATUSES
 from ansible_collections.openvz.vz.plugins.module_utils.vz_module import require_lxml, run_and_exit
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
 
@@ -146,7 +147,7 @@ def main():
         argument_spec=dict(
             ctid=dict(type="list", elements="str"),
             name=dict(type="list", elements="str"),
-            status=dict(type="list", elements="str", choices=list(vz_listing.STATUSES)),
+            status=dict(type="list", elements="str", choices=list(VZLIST_STATUSES)),
             xml=dict(type="bool", default=True),
             timeout=dict(type="int", default=300),
         ),

@@ -25,7 +25,7 @@ from lxml import etree
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_params, vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import Driver
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError, VzToolError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import meaning
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import exit_meaning
 
 TEMPLATE = "debian-12.0-x86_64-minimal"
 CANARY = "/tmp/openvz-vz-canary-%d" % os.getpid()
@@ -64,7 +64,7 @@ class _Runner(object):
         out = proc.stdout.decode("utf-8", "replace")
         err = proc.stderr.decode("utf-8", "replace")
         if proc.returncode and check_rc:
-            raise VzToolError(argv, proc.returncode, out, err, meaning(proc.returncode))
+            raise VzToolError(argv, proc.returncode, out, err, exit_meaning(argv[0], proc.returncode))
         return proc.returncode, out, err
 
 

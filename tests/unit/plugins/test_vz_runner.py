@@ -93,9 +93,30 @@ def test_exit_codes():
     runner = Runner(FakeModule())
     with pytest.raises(VzToolError) as info:
         runner.run(["sh", "-c", "echo locked >&2; exit 9"])
+    # Not one of the OpenVZ tools: no table applies.
     assert (info.value.rc, info.value.meaning, info.value.argv) == (
-        9, "container is locked by another vzctl", ["sh", "-c", "echo locked >&2; exit 9"])
+        9, "sh exited with 9", ["sh", "-c", "echo locked >&2; exit 9"])
     assert runner.run(["sh", "-c", "exit 3"], check_rc=False) == (3, "", "")
+
+
+@pytest.mark.parametrize("tool, rc, meaning", [
+    ("vzctl", 9, "container is locked by another vzctl"),
+    ("vzctl", 1, "failed to set a UBC parameter"),
+    ("vzctl", 250, "vzctl exited with 250"),
+    ("vzlist", 1, "vzlist error (such as Container(s) not found, an unknown field or sort key)"),
+    ("vzlist", 9, "vzlist exited with 9"),
+    ("vztmpl-dl", 1, "download error"),
+    ("vztmpl-dl", 9, "vztmpl-dl exited with 9"),
+])
+def test_exit_codes_mean_what_that_tool_means(tmp_path, monkeypatch, tool, rc, meaning):
+    """Each tool's exit code is read with that tool's table (a vzlist 1 is not a UBC failure)."""
+    script = tmp_path / tool
+    script.write_text("#!/bin/sh\nexit %d\n" % rc)
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", "%s:%s" % (tmp_path, os.environ["PATH"]))
+    with pytest.raises(VzToolError) as info:
+        Runner(FakeModule()).run([tool])
+    assert (info.value.rc, info.value.meaning) == (rc, meaning)
 
 
 def test_tools_are_resolved_once():
