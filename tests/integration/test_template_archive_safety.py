@@ -18,7 +18,6 @@ import tarfile
 import pytest
 
 from harness.archives import template_tarball
-from harness.http_mirror import serve
 
 CACHE = "/vz/template/cache"
 
