@@ -1,9 +1,11 @@
 """Read and rewrite CT config files (CTID.conf, vz.conf) the way vzctl does.
 
-Reading follows vzctl's line parser, rough edges included: backslashes are
-dropped, a quoted value runs to the *last* quote of the line, an unquoted one
-to the end of the line (comments included), a line with an opening quote and
-no closing one is skipped with a warning.
+Reading follows vzctl's line parser (util.c parse_line(), one port for
+vzctl, vzlist and the emulator's own look-ups), rough edges included:
+backslashes are dropped, a quoted value runs to the *last* quote of the
+line, an unquoted one to the end of the line (comments included), a line
+with an opening quote and no closing one is skipped with a warning.
+``fgets_lines`` is how vzctl 4.x cuts a file into lines.
 
 Writing follows vzctl's ``--save``: each changed key replaces the first line
 that starts with ``KEY=``, other keys are appended, everything else (comments,
@@ -12,7 +14,7 @@ without any escaping.
 """
 import os
 
-from . import params
+from . import cstr, params
 
 
 class ParsedConf(object):
@@ -29,48 +31,70 @@ class ParsedConf(object):
         return key in self.values
 
 
-def _drop_backslashes(line):
-    out = []
-    escaped = False
-    for ch in line:
-        if escaped:
-            out.append(ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
+STR_SIZE = 512      # vzctl 4.x vps_parse_config()'s ltoken[STR_SIZE]
+
+
+def parse_line(raw, lsz=STR_SIZE):
+    """util.c parse_line(), on str or bytes: ``(key, value, None)``,
+    ``(None, None, None)`` for a blank or comment line, ``(None, None,
+    reason)`` for a line it rejects (a key of ``lsz`` characters or more
+    does not fit the caller's buffer)."""
+    line = cstr.unescape(raw).strip(cstr.space(raw))
+    if not line or line[:1] == cstr.lit(raw, "#"):
+        return None, None, None
+    eq = line.find(cstr.lit(raw, "="))
+    if eq < 0:
+        return None, None, "'=' not found"
+    if eq >= lsz:
+        return None, None, "too long value"
+    key, value = line[:eq], line[eq + 1:]
+    quote = cstr.lit(raw, '"')
+    if value[:1] != quote:
+        return key, value, None
+    last = value.rfind(quote, 1)
+    if last < 0:
+        return None, None, "unmatched quotes"
+    return key, value[1:last], None
+
+
+def fgets_lines(path):
+    """The lines vzctl 4.x's vps_parse_config() reads from ``path``, as bytes.
+
+    It reads with fgets() into a buffer as large as the file, so a line is
+    cut after (size - 1) bytes: a file that is one line without a final
+    newline loses its last byte.  Raises OSError like fopen().
+    """
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 4096
+    if size <= 1:
+        return []
+    limit = size - 1
+    lines = []
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\n", pos, pos + limit)
+        if end < 0:
+            chunk_end = min(len(data), pos + limit)
         else:
-            out.append(ch)
-    return "".join(out)
-
-
-def parse_line(raw):
-    """vzctl's parse_line(): None for a blank/comment line, an error reason
-    (str) for a line it rejects, else ``(key, value)``."""
-    line = _drop_backslashes(raw).strip()
-    if not line or line.startswith("#"):
-        return None
-    if "=" not in line:
-        return "'=' not found"
-    key, value = line.split("=", 1)
-    if value.startswith('"'):
-        last = value.rfind('"')
-        if last == 0:
-            return "unmatched quotes"
-        value = value[1:last]
-    return key, value
+            chunk_end = end + 1
+        lines.append(data[pos:chunk_end])
+        pos = chunk_end
+    return lines
 
 
 def parse_text(text, path):
     values = {}
     warnings = []
     for lineno, raw in enumerate(text.split("\n"), start=1):
-        entry = parse_line(raw)
-        if entry is None:
+        key, value, err = parse_line(raw)
+        if key is None:
+            if err is not None:
+                warnings.append("Warning: can't parse %s:%d (%s), skipping" % (path, lineno, err))
             continue
-        if isinstance(entry, str):
-            warnings.append("Warning: can't parse %s:%d (%s), skipping" % (path, lineno, entry))
-            continue
-        key, value = entry
         if key in values:
             policy = params.dup_policy(key)
             if policy == params.DUP_ACCUMULATE:

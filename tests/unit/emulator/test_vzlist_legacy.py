@@ -612,3 +612,23 @@ def test_two_hundred_containers_quickly(vzlist_host):
     assert result.seconds < 3.0, result.seconds
     running = h.vzlist("-H", "-o", "ctid").stdout.split()
     assert running == [str(c) for c in range(1000, 1200) if c % 3 == 0]
+
+
+def test_config_read_by_vzctls_reader(vzlist_host):
+    """vzlist reads configs with vzctl's vps_parse_config() (the same port):
+    its warnings, its values, no traceback on a number beyond a double."""
+    h = vzlist_host
+    h.write_conf(101, conf("r", extra='CPULIMIT="25%"\n'))
+    h.set_running(101)
+    h.write_conf(102, conf("s", extra='KMEMSIZE="1.0e400"\nDEVICES="c:1:2:rw x"\n'
+                                      'IP_ADDRESS="10.0.0.1 bad"\nDCACHE="z"\n'))
+    # the kernel holds the limit vzctl start applied: 25% of each of 2 CPUs
+    assert_result(h.vzlist("-H", "-o", "ctid,cpulimit"), "       101      50\n")
+    result = h.vzlist("-a", "-H", "-o", "ctid,kmemsize.l")
+    assert result.stdout == ("       101 9223372036854775807\n"
+                             "       102 9223372036854775807\n"), result
+    assert result.stderr == (
+        'Warning at /etc/vz/conf/102.conf:14: too large value for KMEMSIZE ("1.0e400"), truncated\n'
+        'Warning at /etc/vz/conf/102.conf:15: invalid value for DEVICES ("c:1:2:rw"), skipped\n'
+        'Warning at /etc/vz/conf/102.conf:16: invalid value for IP_ADDRESS ("10.0.0.1"), skipped\n'
+        'Warning at /etc/vz/conf/102.conf:17: invalid value for DCACHE ("z"), skipped\n'), result

@@ -109,7 +109,7 @@ def _import(module):
 
 
 def _parse_veid(text):
-    from .config import parse_int
+    from ..cstr import parse_int
     value = parse_int(text)
     return value
 
@@ -288,7 +288,7 @@ def fault_lock(host, argv):
     if len(args) < 2:
         return None
     ident = args[1]
-    from .config import parse_int
+    from ..cstr import parse_int
     veid = parse_int(ident)
     if veid is None:
         veid = veid_by_name(ident)

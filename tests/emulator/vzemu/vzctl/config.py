@@ -1,17 +1,20 @@
 """Typed CT parameters, parsed and stored the way vzctl 4.x does it.
 
-This is the emulator's counterpart of ``src/lib/config.c`` (kolyshkin/vzctl):
-``parse(params, key, value)`` turns one option or config line into typed
-fields and returns one of the ERR_* codes below; ``load_conf`` applies it to
-every line of a config file with vzctl's warnings; ``store(old, new)``
+This is the emulator's one port of ``src/lib/config.c`` (kolyshkin/vzctl),
+for the vzctl stand-in and for vzlist (which links the same library and
+reads configs with it, vzlist/legacy_conf.py): ``parse(params, key,
+value)`` turns one option or config line into typed fields and returns one
+of the ERR_* codes below; ``load_conf`` applies it to every line of a config
+file with vzctl's warnings (vps_parse_config()); ``store(old, new)``
 produces the ``KEY="value"`` lines ``--save`` writes, in the order of the
 ``config[]`` table; ``save_config`` merges them into the file.
 """
-import math
 import os
+import re
+import socket
 import stat as stat_mod
 
-from .. import conffile, params as ptable
+from .. import conffile, cstr, params as ptable
 
 ERR_DUP = -1
 ERR_INVAL = -2
@@ -21,9 +24,9 @@ ERR_OTHER = -5
 ERR_INVAL_SKIP = -6
 ERR_LONG_TRUNC = -7
 
-LONG_MAX = ptable.LONG_MAX
-INT_MAX = 2147483647
-ULONG_MAX = 18446744073709551615
+LONG_MAX = cstr.LONG_MAX
+INT_MAX = cstr.INT_MAX
+ULONG_MAX = cstr.ULONG_MAX
 PAGE_SIZE = 4096
 
 CPUMASK_NBITS = 4096
@@ -58,6 +61,12 @@ IPTABLES_MODULES = ["ip_tables", "iptable_filter", "iptable_mangle", "ipt_limit"
                     "ipt_REDIRECT", "xt_mac", "ipt_recent", "ipt_owner"]
 MEMINFO_MODES = {"none": 0, "pages": 1, "privvmpages": 2}
 PLOOP_MODES = ("expanded", "plain", "raw")
+
+# strtok() separators a key's parser runs over its value: a message that
+# shows the value afterwards shows only its first token (strtok_view()).
+STRTOK = {"IP_ADDRESS": "\t ", "IPDEL": "\t ", "FEATURES": "\t ,", "CAPABILITY": "\t ,",
+          "IPTABLES": "\t ,", "DEVICES": " ", "DEVNODES": " ", "NETIF_ADD": " ",
+          "PCI": " ", "PCI_DEL": " ", "NETDEV": "\t ", "NETDEV_DEL": "\t ", "NETIF": ";"}
 
 # Keys vzctl knows but ignores (global settings, obsolete names).
 IGNORED = {"VIRTUOZZO", "VE0CPUUNITS", "VZFASTBOOT", "NEIGHBOUR_DEVS",
@@ -169,115 +178,76 @@ def netif_dev(ifname="", mac=None, host_ifname="", host_mac=None, bridge="",
 
 
 # ---------------------------------------------------------------- numbers
+# parse_ul_sfx(), parse_twoul_sfx(), canon_ip() and the IP list parser take
+# str (vzctl) or bytes (vzlist) alike, as the cstr functions they build on.
 
 def _strtoul(text):
     """C strtoul(text, &tail, 10): (value or None on ERANGE, tail)."""
-    index = 0
-    while index < len(text) and text[index] in " \t\n\v\f\r":
-        index += 1
-    neg = False
-    if index < len(text) and text[index] in "+-":
-        neg = text[index] == "-"
-        index += 1
-    start = index
-    while index < len(text) and text[index].isdigit():
-        index += 1
-    if index == start:
-        return 0, text
-    value = int(text[start:index])
-    if value > ULONG_MAX:
-        return None, text[index:]
-    if neg:
-        value = (-value) & ULONG_MAX
-    return value, text[index:]
+    value, tail, erange = cstr.strtoull(text)
+    return (None if erange else value), tail
 
 
-def parse_ul(text):
-    """vzctl parse_ul(): 'unlimited' or a decimal <= LONG_MAX."""
-    if text == "unlimited":
-        return LONG_MAX
-    value, tail = _strtoul(text)
-    if tail != "" or value is None or value > LONG_MAX:
-        return None
-    return value
+_MUL = {"T": 1024 ** 4, "G": 1024 ** 3, "M": 1024 ** 2, "K": 1024, "P": PAGE_SIZE, "B": 1}
+_MUL.update({key.lower(): value for key, value in _MUL.items()})
+_MUL.update({key.encode(): value for key, value in _MUL.items()})
 
 
-def parse_int(text):
-    value, tail = _strtoul(text.replace("-", "", 1) if text.lstrip().startswith("-") else text)
-    if tail != "" or value is None:
-        return None
-    if text.lstrip().startswith("-"):
-        value = -value
-    if value < -2147483648 or value > INT_MAX:
-        return None
-    return value
+def get_mul(char):
+    """config.c get_mul(): the K/M/G/T/P/B multiplier, -1 for any other."""
+    return _MUL.get(char, -1)
 
 
-_MUL = {"t": 1024 ** 4, "g": 1024 ** 3, "m": 1024 ** 2, "k": 1024, "p": PAGE_SIZE, "b": 1}
-
-
-def _parse_ul_sfx(text, divisor, allow_unlimited):
-    """parse_ul_sfx(): (value, tail) or None."""
-    if allow_unlimited and text.startswith("unlimited"):
+def parse_ul_sfx(text, divisor, allow_unlimited):
+    """config.c parse_ul_sfx(): (value, tail) or None.  A value with a
+    suffix is scaled by multiplier / divisor (no suffix allowed if the
+    divisor is 0); LONG_MAX + 1 stands for one that overflows."""
+    if allow_unlimited and text.startswith(cstr.lit(text, "unlimited")):
         return LONG_MAX, text[9:]
-    value, tail = _strtoul(text)
-    if value is None:
+    value, tail, erange = cstr.strtoull(text)
+    if erange:
         return None
-    real = float(value)
-    if tail.startswith("."):
-        # strtold over the whole number
-        index = 0
-        body = text.lstrip()
-        lead = len(text) - len(body)
-        j = 0
-        if body[:1] in "+-":
-            j = 1
-        while j < len(body) and body[j].isdigit():
-            j += 1
-        if j < len(body) and body[j] == ".":
-            j += 1
-            while j < len(body) and body[j].isdigit():
-                j += 1
-        try:
-            real = float(body[:j])
-        except ValueError:
+    number = value
+    if tail[:1] == cstr.lit(text, "."):
+        number, tail, erange = cstr.strtold(text)
+        if erange:
             return None
-        index = lead + j
-        tail = text[index:]
-        value = int(real) if real >= 0 else 0
-    if tail and tail[0] != ":":
+        # (unsigned long long) of a long double: undefined in C when it
+        # does not fit; LONG_MAX + 1 makes the caller truncate it
+        value = 0 if number < 0 else LONG_MAX + 1 if number > ULONG_MAX else int(number)
+    if tail[:1] not in (cstr.lit(text, ":"), cstr.lit(text, "")):
         if not divisor:
             return None
-        mul = _MUL.get(tail[0].lower())
-        if mul is None:
+        mul = get_mul(tail[:1])
+        if mul < 0:
             return None
-        scaled = real * mul / divisor
-        value = LONG_MAX + 1 if scaled > LONG_MAX else int(math.floor(scaled))
+        scaled = number * mul / divisor
+        value = LONG_MAX + 1 if scaled > LONG_MAX else int(scaled)
         tail = tail[1:]
     return value, tail
 
 
 def parse_twoul_sfx(text, divisor, allow_unlimited):
-    """(ret, (a, b)); ret is 0, ERR_LONG_TRUNC or ERR_INVAL."""
+    """config.c parse_twoul_sfx(): (ret, (barrier, limit) or None); ret is 0,
+    ERR_LONG_TRUNC (a value above LONG_MAX, cut to it) or ERR_INVAL."""
     ret = 0
-    first = _parse_ul_sfx(text, divisor, allow_unlimited)
+    first = parse_ul_sfx(text, divisor, allow_unlimited)
     if first is None:
         return ERR_INVAL, None
-    a, tail = first
-    if a > LONG_MAX:
-        a, ret = LONG_MAX, ERR_LONG_TRUNC
-    if tail.startswith(":"):
-        second = _parse_ul_sfx(tail[1:], divisor, allow_unlimited)
-        if second is None or second[1] != "":
+    barrier, tail = first
+    if barrier > LONG_MAX:
+        barrier, ret = LONG_MAX, ERR_LONG_TRUNC
+    if tail[:1] == cstr.lit(text, ":"):
+        second = parse_ul_sfx(tail[1:], divisor, allow_unlimited)
+        if second is None or second[1]:
             return ERR_INVAL, None
-        b = second[0]
-        if b > LONG_MAX:
-            b, ret = LONG_MAX, ERR_LONG_TRUNC
-    elif tail == "":
-        b = a
+        limit = second[0]
+        if limit > LONG_MAX:
+            limit, ret = LONG_MAX, ERR_LONG_TRUNC
+    elif not tail:
+        limit = barrier
     else:
         return ERR_INVAL, None
-    return ret, (a, b)
+    return ret, (barrier, limit)
 
 
 def ubcstr(barrier, limit):
@@ -290,75 +260,62 @@ def ubcstr(barrier, limit):
 
 def c_float_g(value):
     """printf("%g") of a C float."""
-    import struct
-    single = struct.unpack("f", struct.pack("f", value))[0]
-    return "%g" % single
-
-
-def strtok(text, seps):
-    return [tok for tok in _split(text, seps) if tok]
-
-
-def _split(text, seps):
-    out = []
-    cur = []
-    for ch in text:
-        if ch in seps:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
-    return out
-
-
-def strtok_mangled(text, seps):
-    """What a string looks like after strtok() has run over it: cut at the
-    first separator that follows a token (vzctl prints optarg after parsing)."""
-    seen = False
-    for index, ch in enumerate(text):
-        if ch in seps:
-            if seen:
-                return text[:index]
-        else:
-            seen = True
-    return text
+    return "%g" % cstr.float32(value)
 
 
 # ---------------------------------------------------------------- pieces
 
 def canon_ip(text):
-    import socket
-    ipstr, slash, maskstr = text.partition("/")
+    """util.c canon_ip(): glibc's inet_pton()/inet_ntop() form of an address,
+    a "/mask" kept if it is a number within the family's bits; None if
+    invalid."""
+    ipstr, slash, maskstr = text.partition(cstr.lit(text, "/"))
+    if isinstance(ipstr, bytes):
+        ipstr = ipstr.decode("latin-1")
     family = socket.AF_INET6 if ":" in ipstr else socket.AF_INET
     try:
-        packed = socket.inet_pton(family, ipstr)
+        out = socket.inet_ntop(family, socket.inet_pton(family, ipstr))
     except (OSError, ValueError):
         return None
-    out = socket.inet_ntop(family, packed)
     if slash:
-        mask = parse_int(maskstr)
+        mask = cstr.parse_int(maskstr)
         if mask is None or mask < 0 or mask > (32 if family == socket.AF_INET else 128):
             return None
         out += "/%d" % mask
-    return out
+    return cstr.lit(text, out)
 
 
 def find_ip(lst, ipaddr):
-    if "/" in ipaddr:
-        ip_only = ipaddr.split("/", 1)[0]
-        ip_slash = ip_only + "/"
+    """net.c find_ip(): the entry of ``lst`` holding the same address,
+    whatever its mask, or None."""
+    slash = ipaddr.find(cstr.lit(ipaddr, "/"))
+    if slash >= 0:
+        ip_only, ip_slash = ipaddr[:slash], ipaddr[:slash + 1]
     else:
-        ip_only = None
-        ip_slash = ipaddr + "/"
+        ip_only, ip_slash = None, ipaddr + cstr.lit(ipaddr, "/")
     for val in lst:
-        if val == ipaddr:
-            return val
-        if ip_only is not None and val == ip_only:
-            return val
-        if val.startswith(ip_slash):
+        if val == ipaddr or (ip_only is not None and val == ip_only) or val.startswith(ip_slash):
             return val
     return None
+
+
+def parse_ip(lst, value, delall=None):
+    """The loop of config.c parse_ip(): each address of ``value`` added to
+    ``lst`` unless the list has it (0.0.0.0, :: and ::0 skipped); ERR_INVAL
+    at the first invalid one (those before it stay added).  With ``delall``
+    (the Params of an IP_DEL), "all" sets its ip_delall."""
+    for tok in cstr.strtok(value, cstr.lit(value, "\t ")):
+        if delall is not None and tok == "all":
+            delall.ip_delall = True
+            continue
+        if tok in (cstr.lit(value, "0.0.0.0"), cstr.lit(value, "::"), cstr.lit(value, "::0")):
+            continue
+        dst = canon_ip(tok)
+        if dst is None:
+            return ERR_INVAL
+        if not find_ip(lst, dst):
+            lst.append(dst)
+    return 0
 
 
 def merge_str_list(delall, old, add, dele, finder):
@@ -535,7 +492,7 @@ def _yesno(p, attr, val):
 def _ulong(p, attr, val):
     if getattr(p, attr) is not None:
         return ERR_DUP
-    value = parse_ul(val)
+    value = cstr.parse_ul(val)
     if value is None:
         return ERR_INVAL
     setattr(p, attr, value)
@@ -543,13 +500,17 @@ def _ulong(p, attr, val):
 
 
 def _strlist(lst, val):
-    for tok in strtok(val, "\t "):
+    for tok in cstr.strtok(val, "\t "):
         if tok not in lst:
             lst.append(tok)
     return 0
 
 
-def _subst_veid(veid, path):
+def subst_veid(veid, path):
+    """util.c subst_VEID(): trailing '/' dropped, the first $VEID (else
+    ${VEID}) replaced by the CT id; None stays None."""
+    if path is None:
+        return None
     trimmed = path
     while len(trimmed) > 1 and trimmed.endswith("/"):
         trimmed = trimmed[:-1]
@@ -561,7 +522,7 @@ def parse_netif_str_cmd(veid, text, hwid, log):
     """--netif_add ifname[,mac,host_ifname,host_mac,bridge]."""
     parts = text.split(",", 4)
     ifname = parts[0]
-    if len(ifname) + 1 > IFNAMSIZE:
+    if cstr.clen(ifname) + 1 > IFNAMSIZE:
         return None
     dev = netif_dev(ifname=ifname)
     if len(parts) == 1:
@@ -587,7 +548,7 @@ def parse_netif_str_cmd(veid, text, hwid, log):
         return dev
     host_ifname = parts[2]
     if host_ifname:
-        if len(host_ifname) + 1 > IFNAMSIZE:
+        if cstr.clen(host_ifname) + 1 > IFNAMSIZE:
             return None
         dev["host_ifname"] = host_ifname
         if len(parts) == 3:
@@ -615,7 +576,7 @@ def parse_netif_str_cmd(veid, text, hwid, log):
     else:
         dev["host_mac"] = generate_mac(veid, dev["host_ifname"], hwid)
     bridge = parts[4] if len(parts) > 4 else ""
-    if len(bridge) + 1 > IFNAMSIZE:
+    if cstr.clen(bridge) + 1 > IFNAMSIZE:
         return None
     dev["bridge"] = bridge
     return dev
@@ -629,12 +590,12 @@ def parse_netif_str(veid, text, hwid):
         if not eq:
             continue
         if key == "ifname":
-            if len(value) + 1 > IFNAMSIZE:
+            if cstr.clen(value) + 1 > IFNAMSIZE:
                 return None
             if not dev["ifname"]:
                 dev["ifname"] = value
         elif key == "host_ifname":
-            if len(value) + 1 > IFNAMSIZE:
+            if cstr.clen(value) + 1 > IFNAMSIZE:
                 return None
             if not dev["host_ifname"]:
                 dev["host_ifname"] = value
@@ -655,7 +616,7 @@ def parse_netif_str(veid, text, hwid):
                 return None
             dev["mac_filter"] = value
         elif key == "bridge":
-            if len(value) + 1 > IFNAMSIZE:
+            if cstr.clen(value) + 1 > IFNAMSIZE:
                 return None
             if not dev["bridge"]:
                 dev["bridge"] = value
@@ -716,7 +677,7 @@ def parse_devices_str(text):
         return None
     dev = {"name": None, "type": kind, "major": major, "all": minor == "all", "minor": 0}
     if minor != "all":
-        value = parse_int(minor)
+        value = cstr.parse_int(minor)
         if value is None:
             return None
         dev["minor"] = value
@@ -754,41 +715,51 @@ def parse_devnodes_str(text, log):
             "minor": os.minor(st.st_rdev), "all": False, "mask": mask}
 
 
+def find_feature(token):
+    """vzfeatures.c find_feature(): (index in FEATURES, on) or None.  A name
+    that matches no feature falls through with the *last* entry ("nfsd",
+    length 4), so "abcd:on" switches nfsd on."""
+    index = len(FEATURES) - 1
+    for number, (name, _mask) in enumerate(FEATURES):
+        name = cstr.lit(token, name)
+        if token.startswith(name) and token[len(name):len(name) + 1] == cstr.lit(token, ":"):
+            index = number
+            break
+    state = token[len(FEATURES[index][0]) + 1:]
+    if state == cstr.lit(token, "on"):
+        return index, True
+    if state == cstr.lit(token, "off"):
+        return index, False
+    return None
+
+
 def _features(p, val, log):
     ret = 0
-    for tok in strtok(val, "\t ,"):
-        found = None
-        length = 4
-        for name, mask in FEATURES:
-            length = len(name)
-            if tok.startswith(name) and tok[length:length + 1] == ":":
-                found = (name, mask)
-                break
-        else:
-            # vzctl's find_feature() falls through with the last entry
-            found = FEATURES[-1]
-            length = len(found[0])
-        state = tok[length + 1:] if len(tok) > length else None
-        if state not in ("on", "off") or not (tok.startswith(found[0]) or found is FEATURES[-1]):
+    for tok in cstr.strtok(val, "\t ,"):
+        found = find_feature(tok)
+        if found is None:
             log.info("Warning: Unknown feature: %s" % tok)
             ret = ERR_INVAL_SKIP
             continue
-        if state == "on":
-            p.features_mask |= found[1]
-        p.features_known |= found[1]
+        mask = FEATURES[found[0]][1]
+        if found[1]:
+            p.features_mask |= mask
+        p.features_known |= mask
     return ret
 
 
 def _cap(p, val, log):
-    for tok in strtok(val, "\t ,"):
+    """config.c parse_cap(); names compared as strcasecmp() does (ASCII)."""
+    for tok in cstr.strtok(val, "\t ,"):
         name, colon, state = tok.rpartition(":")
         if not colon or state not in ("on", "off"):
             log.error("Can't parse capability %s (expecting capname:on|off)" % tok)
             return ERR_INVAL
-        if len(name) + 1 > 128:
+        if cstr.clen(name) + 1 > 128:
             return ERR_INVAL
+        upper = cstr.c_upper(name)
         for index, cap in enumerate(CAP_NAMES):
-            if cap.lower() == name.lower():
+            if cap == upper:
                 bit = 1 << (index & 31)
                 if state == "on":
                     p.cap_on |= bit
@@ -811,7 +782,7 @@ def parse(p, key, val, ctx):
                 log.error("Error: kernel does not support vswap, "
                           "unable to use --ram/--swap parameters")
                 return ERR_OTHER
-            got = _parse_ul_sfx(val, 1, True)
+            got = parse_ul_sfx(val, 1, True)
             if got is None or got[1] != "":
                 return ERR_INVAL
             pages = (got[0] + PAGE_SIZE - 1) // PAGE_SIZE
@@ -828,10 +799,7 @@ def parse(p, key, val, ctx):
     if key == "VM_OVERCOMMIT":
         if p.vm_overcommit is not None:
             return ERR_DUP
-        try:
-            value = float(val.split()[0]) if val.split() else None
-        except ValueError:
-            value = _sscanf_float(val)
+        value = cstr.sscanf_float(val)
         if value is None:
             return ERR_INVAL
         p.vm_overcommit = value
@@ -886,7 +854,7 @@ def parse(p, key, val, ctx):
     if key == "LOGGING":
         return _yesno(p, "logging", val)
     if key == "LOG_LEVEL":
-        value = parse_int(val)
+        value = cstr.parse_int(val)
         if value is None:
             return ERR_INVAL
         p.log_level = value
@@ -894,14 +862,14 @@ def parse(p, key, val, ctx):
     if key == "VERBOSE":
         if p.verbose is not None:
             return ERR_DUP
-        value = parse_int(val)
+        value = cstr.parse_int(val)
         if value is None:
             return ERR_INVAL
         p.verbose = value
         return 0
     if key == "IPTABLES":
         ret = 0
-        for tok in strtok(val, "\t ,"):
+        for tok in cstr.strtok(val, "\t ,"):
             if tok not in IPTABLES_MODULES:
                 log.error("Warning: Unknown iptable module: %s, skipped" % tok)
                 ret = ERR_INVAL_SKIP
@@ -920,20 +888,10 @@ def parse(p, key, val, ctx):
         return 0
     if key == "CAPABILITY":
         return _cap(p, val, log)
-    if key in ("IP_ADDRESS", "IPDEL"):
-        target = p.ip if key == "IP_ADDRESS" else p.ip_del
-        for tok in strtok(val, "\t "):
-            if key == "IPDEL" and tok == "all":
-                p.ip_delall = True
-                continue
-            if tok in ("0.0.0.0", "::", "::0"):
-                continue
-            dst = canon_ip(tok)
-            if dst is None:
-                return ERR_INVAL
-            if not find_ip(target, dst):
-                target.append(dst)
-        return 0
+    if key == "IP_ADDRESS":
+        return parse_ip(p.ip, val)
+    if key == "IPDEL":
+        return parse_ip(p.ip_del, val, p)
     if key == "SKIP_ARPDETECT":
         p.skip_arpdetect = True
         return 0
@@ -941,7 +899,7 @@ def parse(p, key, val, ctx):
         return _yesno(p, "ipv6_net", val)
     if key in ("NETDEV", "NETDEV_DEL"):
         target = p.netdev if key == "NETDEV" else p.netdev_del
-        for tok in strtok(val, "\t "):
+        for tok in cstr.strtok(val, "\t "):
             if tok.startswith(("venet", "tun", "tap", "lo")):
                 return ERR_INVAL
             target.append(tok)
@@ -949,12 +907,12 @@ def parse(p, key, val, ctx):
     if key == "VE_ROOT":
         ret = _str(p, "root_orig", val)
         if not ret:
-            p.root = _subst_veid(veid, val)
+            p.root = subst_veid(veid, val)
         return ret
     if key == "VE_PRIVATE":
         ret = _str(p, "private_orig", val)
         if not ret:
-            p.private = _subst_veid(veid, val)
+            p.private = subst_veid(veid, val)
         return ret
     if key == "TEMPLATE":
         return _str(p, "template", val)
@@ -980,10 +938,11 @@ def parse(p, key, val, ctx):
         if getattr(p, attr) is not None:
             return ERR_DUP
         ret, pair = parse_twoul_sfx(val, 1024 if key == "DISKSPACE" else 1, False)
-        if ret and ret != ERR_LONG_TRUNC:
-            return ERR_INVAL
-        setattr(p, attr, pair)
-        return 0
+        if pair is not None:
+            setattr(p, attr, pair)
+        # parse(): any non-zero parse_dq() is ERR_INVAL, a value truncated
+        # to LONG_MAX (kept) too
+        return ERR_INVAL if ret else 0
     if key == "QUOTATIME":
         return _ulong(p, "quotatime", val)
     if key == "QUOTAUGIDLIMIT":
@@ -992,14 +951,14 @@ def parse(p, key, val, ctx):
         p.offline_resize = True
         return 0
     if key == "DEVICES":
-        for tok in strtok(val, " "):
+        for tok in cstr.strtok(val, " "):
             dev = parse_devices_str(tok)
             if dev is None:
                 return ERR_INVAL
             p.devs.append(dev)
         return 0
     if key == "DEVNODES":
-        for tok in strtok(val, " "):
+        for tok in cstr.strtok(val, " "):
             dev = parse_devnodes_str(tok, log)
             if not isinstance(dev, dict):
                 return ERR_INVAL
@@ -1007,7 +966,7 @@ def parse(p, key, val, ctx):
         return 0
     if key in ("PCI", "PCI_DEL"):
         target = p.pci if key == "PCI" else p.pci_del
-        for tok in strtok(val, " "):
+        for tok in cstr.strtok(val, " "):
             norm = _pci(tok)
             if norm is None:
                 return ERR_INVAL
@@ -1027,19 +986,16 @@ def parse(p, key, val, ctx):
     if key == "CPULIMIT":
         if p.cpulimit is not None:
             return ERR_DUP
-        value, tail = _strtoul(val)
-        if value is None:
-            return ERR_INVAL
-        value &= 0xffffffff
-        if value > INT_MAX:
-            value -= 1 << 32
+        # parse_cpulimit(): val = (int)strtoul(...) in an unsigned long
+        value, tail, erange = cstr.strtoull(val)
+        value = cstr.to_int32(value) & ULONG_MAX
         if tail == "%":
             if value > 100:
                 return ERR_INVAL
-            value *= ctx.host.cpus
-        elif tail != "":
+            value = (value * ctx.host.cpus) & ULONG_MAX
+        elif tail != "" or erange:
             return ERR_INVAL
-        p.cpulimit = value & ULONG_MAX
+        p.cpulimit = value
         return 0
     if key == "CPUS":
         return _ulong(p, "cpus", val)
@@ -1090,7 +1046,7 @@ def parse(p, key, val, ctx):
     if key == "NETIF":
         if p.veth:
             return ERR_DUP
-        for tok in strtok(val, ";"):
+        for tok in cstr.strtok(val, ";"):
             dev = parse_netif_str(veid, tok, _hwid(ctx.host))
             if dev is None:
                 return ERR_INVAL
@@ -1098,14 +1054,14 @@ def parse(p, key, val, ctx):
                 p.veth.append(dev)
         return 0
     if key == "NETIF_ADD":
-        for tok in strtok(val, " "):
+        for tok in cstr.strtok(val, " "):
             dev = parse_netif_str_cmd(veid, tok, _hwid(ctx.host), log)
             if dev is None:
                 return ERR_INVAL
             p.veth.append(dev)
         return 0
     if key == "NETIF_DEL":
-        if len(val) > IFNAMSIZE:
+        if cstr.clen(val) > IFNAMSIZE:
             return ERR_INVAL
         if val == "all":
             p.veth_delall = True
@@ -1119,7 +1075,7 @@ def parse(p, key, val, ctx):
             if dev["ifname"]:
                 log.error("Multiple use of --ifname option not allowed")
                 return ERR_INVAL
-            if len(val) > IFNAMSIZE:
+            if cstr.clen(val) > IFNAMSIZE:
                 return ERR_INVAL
             dev["ifname"] = val
         elif key == "MAC":
@@ -1128,7 +1084,7 @@ def parse(p, key, val, ctx):
                 return ERR_INVAL
             dev["mac"] = parsed
         elif key == "HOST_IFNAME":
-            if len(val) > IFNAMSIZE:
+            if cstr.clen(val) > IFNAMSIZE:
                 return ERR_INVAL
             dev["host_ifname"] = val
         elif key == "HOST_MAC":
@@ -1144,7 +1100,7 @@ def parse(p, key, val, ctx):
             if dev["bridge"]:
                 log.error("Multiple use of --bridge option not allowed")
                 return ERR_INVAL
-            if len(val) > IFNAMSIZE:
+            if cstr.clen(val) > IFNAMSIZE:
                 return ERR_INVAL
             dev["bridge"] = val
         return 0
@@ -1157,7 +1113,7 @@ def parse(p, key, val, ctx):
         p.name = val
         return 0
     if key == "VEID":
-        value = parse_int(val)
+        value = cstr.parse_int(val)
         if value is None:
             return ERR_INVAL
         p.veid = value
@@ -1165,16 +1121,19 @@ def parse(p, key, val, ctx):
     if key == "FEATURES":
         return _features(p, val, log)
     if key == "IOPRIO":
-        value = parse_int(val)
-        if value is None or value < 0 or value > 7:
+        value = cstr.parse_int(val)
+        if value is None:
+            return ERR_INVAL
+        if value < 0 or value > 7:
             p.ioprio = None
             return ERR_INVAL
         p.ioprio = value
         return 0
     if key in ("IOLIMIT", "IOLIMIT_MB"):
-        return _iolimit(p, val, 1024 * 1024 if key == "IOLIMIT_MB" else 1)
+        ret, p.iolimit = parse_iolimit(val, 1024 * 1024 if key == "IOLIMIT_MB" else 1)
+        return ret
     if key == "IOPSLIMIT":
-        value = parse_int(val)
+        value = cstr.parse_int(val)
         if value is None or value < 0:
             p.iopslimit = None
             return ERR_INVAL
@@ -1187,7 +1146,7 @@ def parse(p, key, val, ctx):
     if key == "STOP_TIMEOUT":
         if p.stop_timeout is not None:
             return ERR_DUP
-        value = parse_int(val)
+        value = cstr.parse_int(val)
         if value is None or value < 0:
             return ERR_INVAL
         p.stop_timeout = value
@@ -1211,46 +1170,31 @@ def parse(p, key, val, ctx):
     return ERR_UNK
 
 
-def _sscanf_float(val):
-    text = val.lstrip()
-    j = 0
-    if text[:1] in "+-":
-        j = 1
-    while j < len(text) and (text[j].isdigit() or text[j] == "."):
-        j += 1
-    try:
-        return float(text[:j])
-    except ValueError:
-        return None
-
-
-def _iolimit(p, val, def_mul):
-    if val == "unlimited":
-        p.iolimit = 0
-        return 0
+def parse_iolimit(val, def_mul):
+    """config.c parse_iolimit() (str or bytes): (ret, limit), limit None
+    when invalid; "unlimited" is 0, the product wraps as an unsigned long
+    long and is cut to INT_MAX."""
+    if val == cstr.lit(val, "unlimited"):
+        return 0, 0
     value, tail = _strtoul(val)
     if value is None:
-        p.iolimit = None
-        return ERR_INVAL
+        return ERR_INVAL, None
     ret = 0
     if value > INT_MAX:
         value, ret = INT_MAX, ERR_LONG_TRUNC
-    if tail != "":
-        mul = _MUL.get(tail[0].lower())
-        if mul is None or tail[1:] != "":
-            p.iolimit = None
-            return ERR_INVAL
-        value *= mul
+    if tail:
+        mul = get_mul(tail[:1])
+        if mul < 0 or tail[1:]:
+            return ERR_INVAL, None
     else:
-        value *= def_mul
+        mul = def_mul
+    value = (value * mul) & ULONG_MAX
     if value > INT_MAX:
         value, ret = INT_MAX, ERR_LONG_TRUNC
-    p.iolimit = value
-    return ret
+    return ret, value
 
 
 def _pci(tok):
-    import re
     m = re.match(r"^([0-9a-fA-F]+):([0-9a-fA-F]+):([0-9a-fA-F]+)\.(\d+)", tok)
     if m:
         dom, bus, slot, func = (int(m.group(1), 16), int(m.group(2), 16),
@@ -1303,46 +1247,61 @@ def canonical_key(key):
     return ALIASES.get(key, key)
 
 
+# What vps_parse_config() reports after parse() returned an error:
+# (what, what became of the line).
+CONF_WARNINGS = {
+    ERR_LONG_TRUNC: ("too large value", "truncated"),
+    ERR_DUP: ("duplicate", "ignored"),
+    ERR_INVAL: ("invalid value", "skipped"),
+}
+
+
+def conf_lines(path, host):
+    """The lines vps_parse_config() reads from ``path``, as str.  vzctl 4.x
+    reads with fgets() into a buffer the size of the file
+    (conffile.fgets_lines()); libvzctl's buffer is larger than any line."""
+    if host.legacy:
+        return [line.decode("utf-8", "surrogateescape") for line in conffile.fgets_lines(path)]
+    with open(path, "r", encoding="utf-8", errors="surrogateescape") as handle:
+        text = handle.read()
+    lines = text.split("\n")
+    return lines[:-1] if text.endswith("\n") else lines
+
+
 def load_conf(path, veid, p, host, log, warn=True):
-    """vps_parse_config(): parse every line of ``path`` into ``p``."""
+    """vps_parse_config(): parse every line of ``path`` into ``p``; 0, or 3
+    if it cannot be read.  ``log`` is vzctl's logger (vzlist gives one that
+    writes to its own console); ``warn=False`` drops the per-line warnings."""
     try:
-        with open(path, "r", encoding="utf-8", errors="surrogateescape") as handle:
-            text = handle.read()
+        lines = conf_lines(path, host)
     except OSError as exc:
         log.error("Unable to open %s" % path, exc.errno)
         return 3
     ctx = Ctx(veid, host, log, False)
-    lines = text.split("\n")
-    if text.endswith("\n"):
-        lines = lines[:-1]
+    lsz = conffile.STR_SIZE if host.legacy else 4096
     for lineno, raw in enumerate(lines, start=1):
-        entry = conffile.parse_line(raw)
-        if entry is None:
+        name, value, err = conffile.parse_line(raw, lsz)
+        if name is None:
+            if err is not None and warn:
+                log.error("Warning: can't parse %s:%d (%s), skipping" % (path, lineno, err))
             continue
-        if isinstance(entry, str):
-            if warn:
-                log.error("Warning: can't parse %s:%d (%s), skipping" % (path, lineno, entry))
-            continue
-        key, value = entry
-        key = canonical_key(key)
-        if key not in CONF_KEYS and key not in IGNORED:
+        key = canonical_key(name)
+        if not name and host.legacy:
+            # config[]'s first nameless entry is PARAM_IP_DEL: "=..." deletes IPs
+            key = "IPDEL"
+        elif key not in CONF_KEYS and key not in IGNORED:
             log.log(1, 'Warning at %s:%d: unknown parameter %s ("%s"), ignored'
-                    % (path, lineno, key, value))
+                    % (path, lineno, name, value))
             continue
-        if key in ("NETIF_ADD", "IPDEL", "RAM", "SWAP", "SAVE", "FORCE"):
+        if key in IGNORED:
             continue
         ret = parse(p, key, value, ctx)
-        if not warn:
+        if not warn or ret not in CONF_WARNINGS:
             continue
-        if ret == ERR_LONG_TRUNC:
-            log.error('Warning at %s:%d: too large value for %s ("%s"), truncated'
-                      % (path, lineno, key, value))
-        elif ret == ERR_DUP:
-            log.error('Warning at %s:%d: duplicate for %s ("%s"), ignored'
-                      % (path, lineno, key, value))
-        elif ret == ERR_INVAL:
-            log.error('Warning at %s:%d: invalid value for %s ("%s"), skipped'
-                      % (path, lineno, key, value))
+        if key in STRTOK and ret != ERR_DUP:
+            value = cstr.strtok_view(value, STRTOK[key])
+        what, outcome = CONF_WARNINGS[ret]
+        log.error('Warning at %s:%d: %s for %s ("%s"), %s' % (path, lineno, what, name, value, outcome))
     return 0
 
 

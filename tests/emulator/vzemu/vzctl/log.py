@@ -20,6 +20,9 @@ class Logger(object):
         self.logfile = None
         self.veid = None
         self.prog = "vzctl"
+        # None: sys.stdout/sys.stderr; else an object with out(text) and
+        # err(text) (vzlist's byte console: it runs the same logger)
+        self.console = None
         self._fp = None
 
     def setup_file(self, path, veid, level):
@@ -46,9 +49,12 @@ class Logger(object):
         if err is not None:
             msg = "%s: %s" % (msg, os.strerror(err))
         if not self.quiet and self.verbose >= level:
-            stream = sys.stderr if level < 0 else sys.stdout
-            stream.write(msg + "\n")
-            stream.flush()
+            if self.console is not None:
+                (self.console.err if level < 0 else self.console.out)(msg + "\n")
+            else:
+                stream = sys.stderr if level < 0 else sys.stdout
+                stream.write(msg + "\n")
+                stream.flush()
         if self.level >= level:
             self._write_file(msg)
 

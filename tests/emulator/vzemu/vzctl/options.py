@@ -1,6 +1,7 @@
 """Option tables of vzctl 4.x (set_opt[], create_options[] ... in
 src/vzctl-actions.c) and parse_opt(): each option goes through
 config.parse(); errors are reported as vzctl does."""
+from .. import cstr
 from . import config as cfg
 from ..getopt import NO_ARG, REQ_ARG, GetoptError, Getopt, LongOpt
 
@@ -63,13 +64,6 @@ SHORT = {"e": "NUMIPTENT", "p": "NUMPROC", "f": "NUMFLOCK", "t": "NUMPTY",
          "i": "NUMSIGINFO", "l": "LOCKEDPAGES", "k": "KMEMSIZE", "b": "TCPRCVBUF",
          "n": "NUMFILE", "x": "DCACHESIZE"}
 
-# strtok() separators an option's parser runs over its argument (the
-# argument is printed after that, so only its first token shows).
-STRTOK = {"IP_ADDRESS": "\t ", "IPDEL": "\t ", "FEATURES": "\t ,", "CAPABILITY": "\t ,",
-          "IPTABLES": "\t ,", "DEVICES": " ", "DEVNODES": " ", "NETIF_ADD": " ",
-          "PCI": " ", "PCI_DEL": " ", "NETDEV": "\t ", "NETDEV_DEL": "\t "}
-
-
 def longopts(table):
     return [LongOpt(name, has_arg, key) for name, has_arg, key in table]
 
@@ -102,7 +96,7 @@ def parse_opt(run, table, short=False):
             if ret in (0, cfg.ERR_DUP):
                 continue
             if ret in (cfg.ERR_INVAL, cfg.ERR_INVAL_SKIP, cfg.ERR_LONG_TRUNC):
-                shown = cfg.strtok_mangled(value, STRTOK[key]) if key in STRTOK else value
+                shown = cstr.strtok_view(value, cfg.STRTOK[key]) if key in cfg.STRTOK else value
                 if isinstance(opt, str):
                     log.error("Bad parameter for -%s : %s" % (opt, shown))
                 else:

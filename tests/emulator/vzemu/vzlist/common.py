@@ -1,24 +1,18 @@
 """Pieces both vzlist flavours share: output, getopt, fnmatch, qsort, the
-field table entry and the fields both print alike, C parsing.
+field table entry and the fields both print alike.
 
 Everything works on bytes: the real tools format with printf, so widths and
 truncation count bytes, and config values are passed through undecoded.
 """
-import os
 import re
-import struct
 import sys
 
-from .. import getopt
+from .. import conffile, cstr, getopt
 
-LONG_MAX = 9223372036854775807
-LONG_MIN = -LONG_MAX - 1
-ULLONG_MAX = 18446744073709551615
-INT_MAX = 2147483647
-INT_MIN = -INT_MAX - 1
-
-C_SPACE = b" \t\n\v\f\r"
+LONG_MAX = cstr.LONG_MAX
 PROG = "vzlist"
+# vps_parse_config()'s fgets() reads (the reader is vzctl's; tests use this name)
+read_lines_like_fgets = conffile.fgets_lines
 
 
 def b(text):
@@ -235,6 +229,15 @@ def check_empty(a, b_):
 
 
 # ------------------------------------------------- fields both print --
+
+# The beancounters in the order of both vzlist.c field tables (DCACHESIZE
+# before NUMFILE there, after it in vzctl's config[]); no AVNUMPROC.
+UBC_NAMES = ["kmemsize", "lockedpages", "privvmpages", "shmpages", "numproc",
+             "physpages", "vmguarpages", "oomguarpages", "numtcpsock", "numflock",
+             "numpty", "numsiginfo", "tcpsndbuf", "tcprcvbuf", "othersockbuf",
+             "dgramrcvbuf", "numothersock", "dcachesize", "numfile", "numiptent",
+             "swappages"]
+
 # A text printer returns (bytes snprintf wrote, how far p_buf moves); a JSON
 # printer returns bytes; a comparator is qsort()'s.
 
@@ -334,90 +337,7 @@ def none_cmp(a, c):
     return 0
 
 
-# ---------------------------------------------------------- C-like parsing --
-
-_STRTOL = re.compile(rb"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
-_STRTOD = re.compile(rb"[ \t\n\v\f\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-def strtol(text):
-    """(value, rest) like strtol(.., 10) on a 64-bit long; value None if no digits."""
-    match = _STRTOL.match(text)
-    if not match:
-        return None, text
-    value = int(match.group(2))
-    if match.group(1) == b"-":
-        value = -value
-    value = max(LONG_MIN, min(LONG_MAX, value))
-    return value, text[match.end():]
-
-
-def strtoull(text):
-    """(value, rest, erange) like strtoull(.., 10): a minus sign wraps around."""
-    match = _STRTOL.match(text)
-    if not match:
-        return 0, text, False
-    value = int(match.group(2))
-    if value > ULLONG_MAX:
-        return ULLONG_MAX, text[match.end():], True
-    if match.group(1) == b"-":
-        value = (-value) % (ULLONG_MAX + 1)
-    return value, text[match.end():], False
-
-
-def strtold(text):
-    match = _STRTOD.match(text)
-    if not match:
-        return 0.0, text
-    return float(match.group(0)), text[match.end():]
-
-
-def to_int32(value):
-    """What storing a long into an int does on x86_64."""
-    value &= 0xFFFFFFFF
-    return value - 0x100000000 if value & 0x80000000 else value
-
-
-def parse_int(text):
-    """vzctl's parse_int(): the whole string a decimal int, or None."""
-    value, rest = strtol(text)
-    if value is None or rest or value < INT_MIN or value > INT_MAX:
-        return None
-    return value
-
-
-def parse_ul(text):
-    """vzctl 4.x parse_ul(): 'unlimited', or strtoul() with nothing left over
-    and the value <= LONG_MAX (an empty string is 0); None if invalid."""
-    if text == b"unlimited":
-        return LONG_MAX
-    if not _STRTOL.match(text):
-        return 0 if text == b"" else None
-    value, rest, erange = strtoull(text)
-    if rest or erange or value > LONG_MAX:
-        return None
-    return value
-
-
-def sscanf_float(text):
-    """sscanf("%f"): a float32 from the start of the text, or None."""
-    match = _STRTOD.match(text)
-    if not match:
-        lowered = text.lstrip(C_SPACE).lower()
-        for word, value in ((b"inf", float("inf")), (b"+inf", float("inf")),
-                            (b"-inf", float("-inf")), (b"nan", float("nan"))):
-            if lowered.startswith(word):
-                return value
-        return None
-    return float32(float(match.group(0)))
-
-
-def float32(value):
-    try:
-        return struct.unpack("f", struct.pack("f", value))[0]
-    except OverflowError:
-        return float("inf") if value > 0 else float("-inf")
-
+# ------------------------------------------------------------- printf --
 
 def cfmt(fmt, value):
     """printf-style formatting on bytes (value bytes or number)."""
@@ -428,50 +348,4 @@ def cfmt(fmt, value):
 
 def rstrip_c(data):
     """trim_eol_space(): drop trailing isspace() bytes."""
-    return data.rstrip(C_SPACE)
-
-
-# ------------------------------------------------------- CT config lines --
-
-def read_lines_like_fgets(path):
-    """The lines vzctl 4.x's vps_parse_config() sees.
-
-    It reads with fgets() into a buffer as large as the file, so a line is
-    cut after (size - 1) bytes: a file that is one line without a final
-    newline loses its last byte.  Raises OSError like fopen().
-    """
-    with open(path, "rb") as handle:
-        data = handle.read()
-    try:
-        size = os.stat(path).st_size
-    except OSError:
-        size = 4096
-    if size <= 1:
-        return []
-    limit = size - 1
-    lines = []
-    pos = 0
-    while pos < len(data):
-        end = data.find(b"\n", pos, pos + limit)
-        if end < 0:
-            chunk_end = min(len(data), pos + limit)
-        else:
-            chunk_end = end + 1
-        lines.append(data[pos:chunk_end])
-        pos = chunk_end
-    return lines
-
-
-def unescape(line):
-    """unescapestr(): a backslash escapes the next byte and disappears."""
-    if b"\\" not in line:
-        return line
-    out = bytearray()
-    escaped = False
-    for byte in line:
-        if byte == 0x5C and not escaped:
-            escaped = True
-            continue
-        out.append(byte)
-        escaped = False
-    return bytes(out)
+    return data.rstrip(cstr.space(data))

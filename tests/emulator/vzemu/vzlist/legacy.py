@@ -6,12 +6,17 @@ kernel (vzemu state dir) instead of /proc/vz.
 """
 import os
 
-from .. import paths
+from .. import cstr, paths
+from ..vzctl import config as cfg
 from . import common, legacy_conf, state
-from .common import LONG_MAX, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp, ubc_cmp
-from .legacy_conf import NONE, YES, LAYOUT_SIMFS, LAYOUT_PLOOP
+from .common import LONG_MAX, UBC_NAMES, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp, ubc_cmp
 
 VE_RUNNING, VE_STOPPED, VE_MOUNTED, VE_SUSPENDED = range(4)
+# struct Cveinfo's yes/no (onboot, disabled) and layout values
+NONE, YES, NO = 0, 1, 2
+YESNO = {None: NONE, "yes": YES, "no": NO}
+LAYOUT_SIMFS, LAYOUT_PLOOP = 1, 2
+LAYOUTS = {"simfs": LAYOUT_SIMFS, "ploop": LAYOUT_PLOOP}
 STATUS_WORDS = [b"running", b"stopped", b"mounted", b"suspended"]
 VEID_MAX = 2147483644
 
@@ -90,7 +95,7 @@ class CT(object):
         self.features_mask = 0
         self.features_known = 0
         self.vm_overcommit = 0.0
-        self.nf_mask = 0
+        self.netfilter = None
         self.cap_on = 0
         self.cap_off = 0
         self.dumpdir = None
@@ -242,12 +247,12 @@ def _layout_json(ct, index):
 def _netfilter_text(ct, index, last, ctx):
     # netfilter_mask2str() is NULL for an unset NETFILTER; glibc prints that
     # as "(null)".
-    out = b"%-9s" % legacy_conf.NETFILTER_NAMES.get(ct.nf_mask, b"(null)")
+    out = b"%-9s" % (ct.netfilter if ct.netfilter is not None else b"(null)")
     return out, len(out)
 
 
 def _netfilter_json(ct, index):
-    return json_str(legacy_conf.NETFILTER_NAMES.get(ct.nf_mask))
+    return json_str(ct.netfilter)
 
 
 def cap_text(on, off):
@@ -352,7 +357,7 @@ def _make_ubc(name):
 def _vswap_value(ct):
     # "Same conditions as used in is_vswap_config()".
     limit = ct.ubc["physpages"][3]
-    return limit != LONG_MAX and limit != common.INT_MAX
+    return limit != LONG_MAX and limit != cstr.INT_MAX
 
 
 def _vswap_text(ct, index, last, ctx):
@@ -485,7 +490,7 @@ def _build_fields():
     headers = ["KMEMSIZE", "LOCKEDP", "PRIVVMP", "SHMP", "NPROC", "PHYSP", "VMGUARP",
                "OOMGUARP", "NTCPSOCK", "NFLOCK", "NPTY", "NSIGINFO", "TCPSNDB", "TCPRCVB",
                "OTHSOCKB", "DGRAMRB", "NOTHSOCK", "DCACHESZ", "NFILE", "NIPTENT", "SWAPP"]
-    for name, hdr in zip(legacy_conf.UBC_NAMES, headers):
+    for name, hdr in zip(UBC_NAMES, headers):
         printers = _make_ubc(name)
         # SORT_UBC() maps .l to element 2 (barrier) and .b to 3 (limit): the
         # sort keys of .b and .l are swapped in the real tool.
@@ -571,8 +576,8 @@ def run(host, argv, console):
     if args:
         ids = []
         for arg in args:
-            value, rest = common.strtol(b(arg))
-            veid = common.to_int32(value) if value is not None else 0
+            value, rest = cstr.strtol(b(arg))
+            veid = cstr.to_int32(value) if value is not None else 0
             if value is None or rest or not veid:
                 veid = state.legacy_veid_by_name(b(arg))
             if veid < 0 or veid > VEID_MAX:
@@ -684,7 +689,7 @@ def collect(host, opts, order, console):
             if restrict is None or veid in restrict:
                 cts.setdefault(veid, []).append(CT(veid, VE_STOPPED))
     listed = opts.all or restrict is not None or opts.only_stopped
-    running = state.legacy_running()
+    running = state.legacy_running(host)
     for veid in sorted(running):
         if restrict is not None and veid not in restrict:
             continue
@@ -742,78 +747,72 @@ def collect(host, opts, order, console):
 
 
 def read_ves_param(host, records, console):
-    reader = legacy_conf.Reader(console, host.cpus)
-    glob = legacy_conf.Param()
-    reader.parse_file(0, paths.VZ_CONF, glob)
-    ve_root = glob.root_orig
-    ve_private = glob.private_orig
-    dumpdir = glob.dumpdir
+    log = legacy_conf.logger(console)
+    glob = legacy_conf.read(host, 0, paths.VZ_CONF, log)
     names = {}
     for ct in records:
-        param = legacy_conf.Param()
-        reader.parse_file(ct.veid, os.path.join(paths.CONF_DIR, "%d.conf" % ct.veid), param)
+        param = legacy_conf.read(host, ct.veid, os.path.join(paths.CONF_DIR, "%d.conf" % ct.veid), log)
         merge_conf(ct, param, names)
         if ct.root is None:
-            ct.root = legacy_conf.subst_veid(ct.veid, ve_root)
+            ct.root = _b(cfg.subst_veid(ct.veid, glob.root_orig))
         if ct.private is None:
-            ct.private = legacy_conf.subst_veid(ct.veid, ve_private)
-        ct.dumpdir = dumpdir
+            ct.private = _b(cfg.subst_veid(ct.veid, glob.private_orig))
+        ct.dumpdir = _b(glob.dumpdir)
+
+
+def _b(value):
+    """A config string as vzlist prints it: bytes, or None if unset."""
+    return None if value is None else b(value)
 
 
 def merge_conf(ct, param, names):
+    """merge_conf(): the CT record from its config's values (vzctl's Params)."""
     if ct.ubc is None:
         ct.ubc = {}
-        for name in legacy_conf.UBC_NAMES:
-            barrier, limit = param.ubc.get(name, (0, 0))
+        for name in UBC_NAMES:
+            barrier, limit = param.ub.get(name.upper(), (0, 0))
             ct.ubc[name] = [0, 0, barrier, limit, 0]
     if param.vm_overcommit is not None:
         ct.vm_overcommit = param.vm_overcommit
     if ct.ip is None and param.ip:
-        ct.ip = b" ".join(param.ip)
+        ct.ip = b(" ".join(param.ip))
     if ct.quota is None and (param.diskspace is not None or param.diskinodes is not None):
         ct.quota = {"diskspace": [0, 0, 0], "diskinodes": [0, 0, 0]}
         if param.diskspace is not None:
             ct.quota["diskspace"][1:] = list(param.diskspace)
         if param.diskinodes is not None:
             ct.quota["diskinodes"][1:] = list(param.diskinodes)
-    if ct.cpu is None and (param.cpu_units is not None or param.cpu_limit is not None):
-        ct.cpu = (param.cpu_limit or 0, param.cpu_units or 0)
-    if param.hostname is not None:
-        ct.hostname = param.hostname
-    if param.description is not None:
-        ct.description = param.description
-    if param.ostemplate is not None:
-        ct.ostemplate = param.ostemplate
+    if ct.cpu is None and (param.cpuunits is not None or param.cpulimit is not None):
+        ct.cpu = (param.cpulimit or 0, param.cpuunits or 0)
+    for attr, value in (("hostname", param.hostname), ("description", param.description),
+                        ("ostemplate", param.ostmpl), ("root", param.root),
+                        ("private", param.private), ("mount_opts", param.mount_opts),
+                        ("origin_sample", param.origin_sample)):
+        if value is not None:
+            setattr(ct, attr, b(value))
     if param.name is not None:
-        if param.name not in names:
-            names[param.name] = state.legacy_veid_by_name(param.name)
-        if names[param.name] == ct.veid:
-            ct.name = param.name
+        name = b(param.name)
+        if name not in names:
+            names[name] = state.legacy_veid_by_name(name)
+        if names[name] == ct.veid:
+            ct.name = name
     if param.nameserver:
-        ct.nameserver = b" ".join(param.nameserver)
+        ct.nameserver = b(" ".join(param.nameserver))
     if param.searchdomain:
-        ct.searchdomain = b" ".join(param.searchdomain)
-    if param.root is not None:
-        ct.root = param.root
-    if param.private is not None:
-        ct.private = param.private
-    if param.mount_opts is not None:
-        ct.mount_opts = param.mount_opts
-    ct.onboot = param.onboot
+        ct.searchdomain = b(" ".join(param.searchdomain))
+    ct.onboot = YESNO[param.onboot]
     if param.bootorder is not None:
         ct.bootorder = param.bootorder
-    ct.ioprio = param.ioprio
-    ct.iolimit = param.iolimit
-    ct.iopslimit = param.iopslimit
-    if ct.cpunum == -1 and param.vcpus is not None:
-        ct.cpunum = common.to_int32(param.vcpus)
+    for attr in ("ioprio", "iolimit", "iopslimit"):
+        value = getattr(param, attr)
+        setattr(ct, attr, -1 if value is None else value)
+    if ct.cpunum == -1 and param.cpus is not None:
+        ct.cpunum = cstr.to_int32(param.cpus)
     ct.features_mask = param.features_mask
     ct.features_known = param.features_known
-    ct.disabled = param.start_disabled
-    if param.origin_sample is not None:
-        ct.origin_sample = param.origin_sample
-    ct.layout = param.layout
-    ct.nf_mask = param.nf_mask
+    ct.disabled = YESNO[param.start_disabled]
+    ct.layout = LAYOUTS.get(param.layout, 0)
+    ct.netfilter = _b(param.netfilter)
     ct.cap_on = param.cap_on
     ct.cap_off = param.cap_off
 

@@ -22,9 +22,10 @@ import re
 import time
 
 from .. import ct as ct_mod
-from .. import paths
-from . import common, legacy_conf
-from .common import LONG_MAX, b
+from .. import cstr, paths
+from ..vzctl import config as cfg
+from . import legacy_conf
+from .common import LONG_MAX, UBC_NAMES, b
 
 _CONF_NAME = re.compile(rb"[ \t\n\v\f\r]*([+-]?[0-9]+)\.[ \t\n\v\f\r]*([^ \t\n\v\f\r]{1,5})")
 
@@ -80,7 +81,7 @@ def legacy_conf_ids(console):
         if not match or match.group(2) != b"conf":
             continue
         value = int(match.group(1))
-        value = common.to_int32(max(common.LONG_MIN, min(common.LONG_MAX, value)))
+        value = cstr.to_int32(max(cstr.LONG_MIN, min(cstr.LONG_MAX, value)))
         if value < 0 or value > 2147483644:
             console.err(b"Warning: invalid CTID in config file name: " + raw + b", skipping\n")
             continue
@@ -98,26 +99,16 @@ def legacy_veid_by_name(name):
     except OSError:
         return -1
     base = target.rsplit(b"/", 1)[-1]
-    value, _rest = common.strtol(base)
+    value, _rest = cstr.strtol(base)
     if value is None:
         return -1
-    return common.to_int32(value)
+    return cstr.to_int32(value)
 
 
-def _quiet_param(veid):
+def _quiet_param(host, veid):
     """A CT config read without any messages (what the kernel got at start)."""
-    param = legacy_conf.Param()
-    reader = legacy_conf.Reader(_Silent(), 1)
-    reader.parse_file(veid, os.path.join(paths.CONF_DIR, "%d.conf" % veid), param)
-    return param
-
-
-class _Silent(object):
-    def out(self, data):
-        pass
-
-    def err(self, data):
-        pass
+    return legacy_conf.read(host, veid, os.path.join(paths.CONF_DIR, "%d.conf" % veid),
+                            legacy_conf.logger(None, quiet=True))
 
 
 def applied(ctid):
@@ -134,7 +125,7 @@ def kernel_ips(ctid, ip_list):
     out = []
     for item in source:
         addr = b(item).split(b"/", 1)[0]
-        canon = legacy_conf.canon_ip(addr)
+        canon = cfg.canon_ip(addr)
         if canon is not None and canon not in out:
             out.append(canon)
     if not out:
@@ -142,17 +133,17 @@ def kernel_ips(ctid, ip_list):
     return b"".join(item + b" " for item in out)
 
 
-def legacy_running():
+def legacy_running(host):
     """{veid: kernel IP string or None} for the running CTs (veinfo)."""
     out = {}
     for name, (path, _mtime) in running_entries().items():
-        value, rest = common.strtol(b(name))
+        value, rest = cstr.strtol(b(name))
         if value is None:
             continue
-        veid = common.to_int32(value)
+        veid = cstr.to_int32(value)
         if not veid:
             continue
-        out[veid] = kernel_ips(veid, _quiet_param(veid).ip)
+        out[veid] = kernel_ips(veid, _quiet_param(host, veid).ip)
     return out
 
 
@@ -178,7 +169,7 @@ class Kernel(object):
 
     def param(self, veid):
         if veid not in self._params:
-            self._params[veid] = _quiet_param(veid)
+            self._params[veid] = _quiet_param(self.host, veid)
         return self._params[veid]
 
     def ubc(self, veid):
@@ -186,8 +177,8 @@ class Kernel(object):
         live = applied(veid).get("ub")
         live = live if isinstance(live, dict) else {}
         out = {}
-        for name in legacy_conf.UBC_NAMES:
-            barrier, limit = param.ubc.get(name, (LONG_MAX, LONG_MAX))
+        for name in UBC_NAMES:
+            barrier, limit = param.ub.get(name.upper(), (LONG_MAX, LONG_MAX))
             pair = live.get(name.upper())
             if isinstance(pair, list) and len(pair) == 2:
                 barrier, limit = int(pair[0]), int(pair[1])
@@ -206,21 +197,21 @@ class Kernel(object):
 
     def cpu(self, veid):
         param = self.param(veid)
-        return (param.cpu_limit or 0, param.cpu_units if param.cpu_units is not None else 1000)
+        return (param.cpulimit or 0, param.cpuunits if param.cpuunits is not None else 1000)
 
     def cpunum(self, veid):
         param = self.param(veid)
-        return common.to_int32(param.vcpus) if param.vcpus is not None else 0
+        return cstr.to_int32(param.cpus) if param.cpus is not None else 0
 
     def io(self, veid, iolimit, iopslimit):
         param = self.param(veid)
-        return max(param.iolimit, 0), max(param.iopslimit, 0)
+        return param.iolimit or 0, param.iopslimit or 0
 
 
 def uptime_since(started):
     """Seconds since ``started`` in jiffies (HZ 100) as a C float."""
     seconds = max(0.0, time.time() - started)
-    return common.float32(int(seconds * 100) / 100.0)
+    return cstr.float32(int(seconds * 100) / 100.0)
 
 
 # ---------------------------------------------------------------- common --

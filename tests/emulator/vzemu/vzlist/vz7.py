@@ -8,9 +8,10 @@ VEID, UUID), then CTID.conf, the last value of a key winning, no warnings
 import os
 import re
 
-from .. import paths
-from . import common, legacy_conf, state
-from .common import LONG_MAX, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp, ubc_cmp
+from .. import cstr, paths
+from ..vzctl import config as cfg
+from . import common, state
+from .common import LONG_MAX, UBC_NAMES, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp, ubc_cmp
 
 ENV_STATUS_EXISTS = 0x01
 ENV_STATUS_MOUNTED = 0x02
@@ -343,13 +344,13 @@ def _device():
 
 def _devnodes():
     def text(ct, index, last, ctx):
-        tokens = legacy_conf.strtok(ct.devnodes or b"", b" \t")
+        tokens = cstr.strtok(ct.devnodes or b"", b" \t")
         if not tokens:
             return _out(b"%-16s" % b"-")
         return _out(b"".join(token + b" " for token in tokens))
 
     def json(ct, index):
-        tokens = legacy_conf.strtok(ct.devnodes or b"", b" \t")
+        tokens = cstr.strtok(ct.devnodes or b"", b" \t")
         if not tokens:
             return b"null"
         items = []
@@ -533,7 +534,7 @@ def _build_fields():
     headers = ["KMEMSIZE", "LOCKEDP", "PRIVVMP", "SHMP", "NPROC", "PHYSP", "VMGUARP",
                "OOMGUARP", "NTCPSOCK", "NFLOCK", "NPTY", "NSIGINFO", "TCPSNDB", "TCPRCVB",
                "OTHSOCKB", "DGRAMRB", "NOTHSOCK", "DCACHESZ", "NFILE", "NIPTENT", "SWAPP"]
-    for name, hdr in zip(legacy_conf.UBC_NAMES, headers):
+    for name, hdr in zip(UBC_NAMES, headers):
         printers = _ubc(name)
         for suffix, index, sort_index in (("", 0, 0), (".m", 1, 1), (".b", 2, 3),
                                           (".l", 3, 2), (".f", 4, 4)):
@@ -748,7 +749,7 @@ def check_param(order, res):
 def parse_line(raw):
     """libvzctl lib/common.c parse_line(): comments are cut, one pair of
     quotes is dropped; (key, value) or None."""
-    line = common.unescape(raw)
+    line = cstr.unescape(raw)
     out = bytearray()
     in_single = in_double = False
     in_word = True
@@ -770,9 +771,9 @@ def parse_line(raw):
             if in_word:
                 break
         else:
-            in_word = char in common.C_SPACE
+            in_word = char in cstr.space(char)
         out.append(byte)
-    text = bytes(out).strip(common.C_SPACE)
+    text = bytes(out).strip(cstr.space(line))
     if not text or text[:1] == b"#":
         return None
     if text[-1:] in (b'"', b"'"):
@@ -860,6 +861,11 @@ def normalized_uuid(text):
     return b"-".join((hexpart[:8], hexpart[8:12], hexpart[12:16], hexpart[16:20], hexpart[20:]))
 
 
+def _parse_int(text):
+    """libvzctl lib/common.c parse_int(): an empty string is no number."""
+    return cstr.parse_int(text) if text else None
+
+
 def parse_ctid(text):
     """libvzctl vzctl2_parse_ctid(): a UUID, or a non-negative int as "%d"."""
     if not text:
@@ -867,7 +873,7 @@ def parse_ctid(text):
     uuid = normalized_uuid(text)
     if uuid is not None:
         return uuid
-    value = common.parse_int(text)
+    value = _parse_int(text)
     if value is None or value < 0:
         return None
     return b"%d" % value
@@ -909,7 +915,7 @@ def layout_version(private):
         target = os.readlink(private + b"/.ve.layout")
     except OSError:
         return 0
-    value, _rest = common.strtol(target)
+    value, _rest = cstr.strtol(target)
     return value if value is not None else 0
 
 
@@ -998,7 +1004,7 @@ def collect(host, opts, order, console):
                 entry = running.get(ct.ctid.decode("latin-1"))
                 started = state.started(*entry) if entry else None
                 ct.cpustat = ((0.0, 0.0, 0.0),
-                              state.uptime_since(started) if started else common.float32(0.0))
+                              state.uptime_since(started) if started else cstr.float32(0.0))
     for ct in records:
         conf = ct_conf(ct.ctid)
         if conf is None:
@@ -1027,7 +1033,7 @@ def running_ips(ctid, info):
     """The venet IPs of /proc/vz/veinfo for a running CT (see state.py)."""
     conf = ct_conf(ctid) or {}
     ips = [item.split(b"/", 1)[0] for item in
-           legacy_conf.strtok(conf.get(b"IP_ADDRESS", b""), b" \t")]
+           cstr.strtok(conf.get(b"IP_ADDRESS", b""), b" \t")]
     text = state.kernel_ips(ctid.decode("latin-1"), ips)
     return text if text is not None else b""
 
@@ -1037,7 +1043,7 @@ def kernel_ubc(ctid):
     live = state.applied(ctid.decode("latin-1")).get("ub")
     live = live if isinstance(live, dict) else {}
     out = {}
-    for name in legacy_conf.UBC_NAMES:
+    for name in UBC_NAMES:
         pair = _ubc_pair(conf, name)
         barrier, limit = pair if pair is not None else (LONG_MAX, LONG_MAX)
         override = live.get(name.upper())
@@ -1051,14 +1057,14 @@ def _ubc_pair(conf, name):
     key = name.upper().encode()
     if key.decode() not in PARSED_UBC or key not in conf:
         return None
-    ret, pair = legacy_conf.parse_twoul_sfx(conf[key], PARSED_UBC[key.decode()], True)
+    ret, pair = cfg.parse_twoul_sfx(conf[key], PARSED_UBC[key.decode()], True)
     return pair
 
 
 def _ul(value):
     if value is None:
         return None
-    return common.parse_ul(value)
+    return cstr.parse_ul(value)
 
 
 _HEX_PAIR = re.compile(rb"[ \t\n\v\f\r]*[+-]?[0-9a-fA-F]+")
@@ -1119,7 +1125,7 @@ def parse_netif(value):
 def merge_conf(host, ct, conf):
     if ct.ubc is None:
         ct.ubc = {}
-        for name in legacy_conf.UBC_NAMES:
+        for name in UBC_NAMES:
             pair = _ubc_pair(conf, name)
             barrier, limit = pair if pair is not None else (0, 0)
             ct.ubc[name] = [0, 0, barrier, limit, 0]
@@ -1127,7 +1133,7 @@ def merge_conf(host, ct, conf):
         devs = parse_netif(conf[b"NETIF"])
         if devs:
             ct.veth = devs
-    ips = [item.split(b"/", 1)[0] for item in legacy_conf.strtok(conf.get(b"IP_ADDRESS", b""), b" \t")
+    ips = [item.split(b"/", 1)[0] for item in cstr.strtok(conf.get(b"IP_ADDRESS", b""), b" \t")
            if item not in (b"0.0.0.0", b"::", b"::0")]
     if ct.configured_ip is None:
         # list2str() of an empty list is "", not NULL.
@@ -1139,15 +1145,13 @@ def merge_conf(host, ct, conf):
     for name, divisor in (("diskspace", 1024), ("diskinodes", 1)):
         raw = conf.get(name.upper().encode())
         if raw is not None:
-            ret, pair = legacy_conf.parse_twoul_sfx(raw, divisor, True)
+            ret, pair = cfg.parse_twoul_sfx(raw, divisor, True)
             if pair is not None:
                 ct.quota[name] = [0, pair[0], pair[1]]
     limit = [0, 0, 0]
     raw = conf.get(b"CPULIMIT")
     if raw is not None:
-        value, rest, erange = common.strtoull(raw)
-        if not common._STRTOL.match(raw):
-            value, rest = 0, raw
+        value, rest, erange = cstr.strtoull(raw)
         ncpu = max(1, host.cpus)
         if not erange and rest.lower() in (b"m", b"mhz"):
             limit[0] = int(round(100.0 * value * 1000 * ncpu / CPU_FREQ_KHZ))
@@ -1179,18 +1183,16 @@ def merge_conf(host, ct, conf):
     iolimit = conf.get(b"IOLIMIT")
     ct.iolimit = 0
     if iolimit is not None:
-        param = legacy_conf.Param()
-        legacy_conf.Reader(None, 1)._IOLIMIT(0, param, iolimit)
-        ct.iolimit = max(param.iolimit, 0)
-    iops = common.parse_int(conf.get(b"IOPSLIMIT", b"x"))
+        ct.iolimit = cfg.parse_iolimit(iolimit, 1)[1] or 0
+    iops = _parse_int(conf.get(b"IOPSLIMIT", b"x"))
     ct.iopslimit = iops if iops is not None and iops >= 0 else 0
-    prio = common.parse_int(conf.get(b"IOPRIO", b"x"))
+    prio = _parse_int(conf.get(b"IOPRIO", b"x"))
     ct.ioprio = prio if prio is not None and 0 <= prio <= 7 else None
     ct.cpumask = conf.get(b"CPUMASK")
     ct.nodemask = conf.get(b"NODEMASK")
     if b"FEATURES" in conf:
         mask = known = 0
-        for token in legacy_conf.strtok(conf[b"FEATURES"], b" \t,;"):
+        for token in cstr.strtok(conf[b"FEATURES"], b" \t,;"):
             name, colon, word = token.rpartition(b":")
             if not colon or name not in KNOWN_FEATURES or word not in (b"on", b"off"):
                 break
@@ -1209,9 +1211,9 @@ def merge_conf(host, ct, conf):
     ct.devnodes = conf.get(b"DEVNODES")
     ct.disabled = 1 if conf.get(b"DISABLED") == b"yes" else 0
     if ct.nameserver is None:
-        ct.nameserver = b" ".join(legacy_conf.strtok(conf.get(b"NAMESERVER", b""), b" \t"))
+        ct.nameserver = b" ".join(cstr.strtok(conf.get(b"NAMESERVER", b""), b" \t"))
     if ct.searchdomain is None:
-        ct.searchdomain = b" ".join(legacy_conf.strtok(conf.get(b"SEARCHDOMAIN", b""), b" \t"))
+        ct.searchdomain = b" ".join(cstr.strtok(conf.get(b"SEARCHDOMAIN", b""), b" \t"))
     ct.config = conf.get(b"ORIGIN_SAMPLE")
     ct.type = {b"regular": b"regular", b"temporary": b"temporary",
                b"template": b"template"}.get(conf.get(b"VE_TYPE", b"regular"), b"regular")
