@@ -12,15 +12,18 @@ import time
 
 from .errors import VzError, E_LOCKED
 
-LEGACY_MESSAGES = {
-    "locked_by": "Locked by: pid %d, cmdline %s",
-    "locked": "Container already locked",
-    "stale": "Removing stale lock file %s",
-}
-VZ7_MESSAGES = {
-    "locked_by": "Locked info: pid=%d cmdline=%s",
-    "locked": "Cannot lock the Container",
-    "stale": "Removing the stale lock file %s",
+# What the lock says, per flavour (host.json "flavour").
+MESSAGES = {
+    "legacy": {
+        "locked_by": "Locked by: pid %d, cmdline %s",
+        "locked": "Container already locked",
+        "stale": "Removing stale lock file %s",
+    },
+    "vz7": {
+        "locked_by": "Locked info: pid=%d cmdline=%s",
+        "locked": "Cannot lock the Container",
+        "stale": "Removing the stale lock file %s",
+    },
 }
 
 
@@ -75,7 +78,7 @@ class CtLock(object):
         self.path = os.path.join(lockdir, "%s.lck" % ctid)
         self.out = out
         self.held = False
-        self.messages = messages or LEGACY_MESSAGES
+        self.messages = messages or MESSAGES["legacy"]
         self.status = status
 
     def acquire(self):

@@ -11,10 +11,9 @@ import os
 from .. import paths
 from ..errors import VzError
 from . import log as log_mod
+from . import messages
 
 VEID_MAX = 2147483644
-LEGACY_VERSION = "vzctl version 4.11.1"
-VZ7_VERSION = "vzctl v.7.0.254"
 
 # command -> (module, function, takes lock)
 COMMANDS = {
@@ -98,6 +97,15 @@ class Run(object):
     def legacy(self):
         return self.host.legacy
 
+    def msg(self, key, *args):
+        """This flavour's wording of message ``key`` (vzctl/messages.py)."""
+        text = messages.TABLES[self.host.flavour][key]
+        return text % args if args else text
+
+    def rc(self, key):
+        """This flavour's exit code for ``key`` (vzctl/messages.py)."""
+        return messages.TABLES[self.host.flavour]["rc_" + key]
+
     def lock(self):
         from . import locking
         return locking.ct_lock(self)
@@ -152,7 +160,7 @@ def main(host, argv, out):
         elif opt == "--quiet":
             quiet = True
         elif opt == "--version":
-            out.stdout(LEGACY_VERSION if host.legacy else VZ7_VERSION)
+            out.stdout(run.msg("version"))
             return 0
         elif opt == "--skiplock":
             run.skiplock = True
@@ -162,14 +170,14 @@ def main(host, argv, out):
             break
         args.pop(0)
     if not args:
-        out.stderr(LEGACY_VERSION if host.legacy else VZ7_VERSION)
+        out.stderr(run.msg("version"))
         out.stderr(USAGE)
         return 20
     action = args[0]
     log.quiet = quiet
     log.verbose = verbose
     if action == "--help":
-        out.stdout(LEGACY_VERSION if host.legacy else VZ7_VERSION)
+        out.stdout(run.msg("version"))
         out.stdout(USAGE)
         return 0
     table = dict(COMMANDS)
@@ -186,7 +194,7 @@ def main(host, argv, out):
         log.verbose = -1
         verbose_custom = True
     if len(args) < 2:
-        out.stderr("CT ID missing" if host.legacy else "ctid is not given")
+        out.stderr(run.msg("ctid_missing"))
         return 21
     ident = args[1]
     veid = _parse_veid(ident)
@@ -248,10 +256,7 @@ def main(host, argv, out):
         # do not use the layout from the global config, autodetect it
         gparam.layout = None
     elif action not in ("create", "status", "set"):
-        if host.legacy:
-            log.error("Container config file does not exist")
-        else:
-            log.error("Container configuration file does not exist")
+        log.error(run.msg("conf_missing"))
         return 14
     cfg.merge(gparam, run.vps_p)
     if run.cmd_p.ipv6_net is not None:

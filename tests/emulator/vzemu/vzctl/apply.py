@@ -61,24 +61,21 @@ def set_name(run, new_name, old_name):
     from . import veid_by_name
     if not cfg.check_name(new_name):
         log.error("Error: invalid name %s" % new_name)
-        return 131 if run.legacy else 137
+        return run.rc("name")
     owner = veid_by_name(new_name)
     if owner >= 0 and str(owner) != str(veid):
-        if run.legacy:
-            log.error("Conflict: name %s already used by container %d" % (new_name, owner))
-            return 131
-        log.error("Conflict: name %s already used by Container %s" % (new_name, owner))
-        return 137
+        log.error(run.msg("name_conflict", new_name, owner))
+        return run.rc("name")
     if old_name is not None and old_name == new_name and str(owner) == str(veid):
         return 0
-    rc = _relink_name(run, new_name, old_name, 131)
+    rc = _relink_name(run, new_name, old_name)
     if rc:
         return rc
     log.info("Name %s assigned" % new_name)
     return 0
 
 
-def _relink_name(run, name, old_name, error_rc):
+def _relink_name(run, name, old_name):
     """/etc/vz/names/NAME -> the CT config, and the old name's link removed (both flavours)."""
     from . import veid_by_name
     if name:
@@ -94,7 +91,7 @@ def _relink_name(run, name, old_name, error_rc):
             os.symlink(paths.ct_conf_path(run.veid), link)
         except OSError as exc:
             run.log.error("Unable to create link %s" % link, exc.errno)
-            return error_rc
+            return run.rc("name")
     if old_name is not None and old_name != name and str(veid_by_name(old_name)) == str(run.veid):
         try:
             os.unlink(os.path.join(paths.NAMES_DIR, old_name))
@@ -116,8 +113,8 @@ def validate_name_vz7(run, name):
         return 21
     owner = veid_by_name(name)
     if owner >= 0 and str(owner) != str(run.veid):
-        run.log.error("Conflict: name %s already used by Container %s" % (name, owner))
-        return 137
+        run.log.error(run.msg("name_conflict", name, owner))
+        return run.rc("name")
     return 0
 
 
@@ -131,7 +128,7 @@ def _set_name_vz7(run, name, old_name):
             return rc
         if old_name is not None and old_name == name and str(veid_by_name(name)) == str(run.veid):
             return 0
-    rc = _relink_name(run, name, old_name, 137)
+    rc = _relink_name(run, name, old_name)
     if rc:
         return rc
     if name:

@@ -59,10 +59,7 @@ def suspend(run):
         log.error("Container root (VE_ROOT) is not set")
         return 22
     if not fsops.is_running(run.veid):
-        if run.legacy:
-            log.error("Unable to setup checkpointing: container is not running")
-        else:
-            log.error("Container is not running")
+        log.error(run.msg("suspend_not_running"))
         return 31
     dump = run.dumpfile or _default_dump(run)
     cmd = run.cpt_cmd

@@ -36,8 +36,7 @@ def parse_run(run):
 
 
 def _fail(run, rc):
-    run.log.error("Creation of container private area failed" if run.legacy
-                  else "Creation of Container private area failed")
+    run.log.error(run.msg("create_failed"))
     return rc
 
 

@@ -13,10 +13,7 @@ CT_ENV = {"HOME": "/", "TERM": os.environ.get("TERM", "linux"),
 
 def parse_exec(run):
     if len(run.argv) < 1:
-        if run.legacy:
-            run.log.raw_err("No command line given for exec")
-        else:
-            run.log.raw_err("No command to execute by vzctl exec")
+        run.log.raw_err(run.msg("exec_no_command"))
         return 20
     if not run.legacy:
         run.log.verbose = -1

@@ -155,16 +155,10 @@ def do_umount(run):
     g = run.gparam
     mounted = apply_mod.is_mounted(run, quiet=True)
     if mounted == 0 or (mounted < 0 and not run.legacy):
-        if run.legacy:
-            log.error("CT is not mounted")
-        else:
-            log.error("Container is not mounted")
+        log.error(run.msg("not_mounted"))
         return 40
     if fsops.is_running(run.veid):
-        if run.legacy:
-            log.error("Container is running -- stop it first")
-        else:
-            log.error("Container is running")
+        log.error(run.msg("umount_running"))
         return 32
     try:
         fsops.umount_tree(g.root)
@@ -212,7 +206,7 @@ def do_start(run, skip_setup=False, wait=False):
     """vps_start(): 'Starting container...' through 'start in progress'."""
     log = run.log
     g = run.gparam
-    log.info("Starting container..." if run.legacy else "Starting Container ...")
+    log.info(run.msg("starting"))
     if not g.root:
         log.error("VE_ROOT is not set")
         return 22
@@ -232,7 +226,7 @@ def do_start(run, skip_setup=False, wait=False):
     fsops.set_running(run.veid, True, json.dumps({"start": time.time(), "ip": g.ip}))
     if wait:
         log.info("Container start in progress, waiting ...")
-        log.info("Container started successfully" if run.legacy else "Container was started successfully")
+        log.info(run.msg("started"))
     else:
         log.info("Container start in progress...")
     try:
@@ -249,15 +243,9 @@ def do_stop(run, fast=False, skip_umount=False):
         log.error("VE_ROOT is not set")
         return 22
     if not fsops.is_running(run.veid):
-        if run.legacy:
-            log.error("Unable to stop: container is not running")
-        else:
-            log.error("Container is not running")
+        log.error(run.msg("stop_not_running"))
         return 0
-    if run.legacy:
-        log.info("Killing container ..." if fast else "Stopping container ...")
-    else:
-        log.info("Stopping the Container ...")
+    log.info(run.msg("killing" if fast else "stopping"))
     fsops.set_running(run.veid, False)
     try:
         os.unlink(paths.state_path("applied", "%s.json" % run.veid))
@@ -271,7 +259,7 @@ def do_stop(run, fast=False, skip_umount=False):
 
 def do_restart(run):
     log = run.log
-    log.info("Restarting container" if run.legacy else "Restart the Container")
+    log.info(run.msg("restarting"))
     if fsops.is_running(run.veid):
         rc = do_stop(run)
         if rc:
@@ -374,8 +362,7 @@ def destroy(run):
     if layout == "ploop" and not run.host.ploop:
         log.error("Warning: ploop support is not compiled in")
         return 99
-    log.info("Destroying container private area: %s" % g.private if run.legacy
-             else "Destroying Container private area: %s" % g.private)
+    log.info(run.msg("destroying", g.private))
     rc = destroy_dir(run, g.private)
     try:
         os.unlink(_quota_path(run))

@@ -24,11 +24,9 @@ def _lockdir(host, gparam=None):
 
 
 def ct_lock(run):
-    messages = lock_mod.LEGACY_MESSAGES if run.legacy else lock_mod.VZ7_MESSAGES
     return lock_mod.CtLock(_lockdir(run.host, run.gparam), run.veid, _LogOut(run.log),
-                           messages=messages)
+                           messages=lock_mod.MESSAGES[run.host.flavour])
 
 
 def lock_for(host, veid):
-    messages = lock_mod.LEGACY_MESSAGES if host.legacy else lock_mod.VZ7_MESSAGES
-    return lock_mod.CtLock(_lockdir(host), veid, _PlainOut(), messages=messages)
+    return lock_mod.CtLock(_lockdir(host), veid, _PlainOut(), messages=lock_mod.MESSAGES[host.flavour])
