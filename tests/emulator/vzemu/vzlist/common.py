@@ -254,6 +254,42 @@ class Field(object):
         self.sort = sort
 
 
+def field_index(fields):
+    """search_field()'s answer for each name: the first field of that name."""
+    index = {}
+    for number, field in enumerate(fields):
+        index.setdefault(field.name, number)
+    return index
+
+
+UBC_HEADERS = ["KMEMSIZE", "LOCKEDP", "PRIVVMP", "SHMP", "NPROC", "PHYSP", "VMGUARP",
+               "OOMGUARP", "NTCPSOCK", "NFLOCK", "NPTY", "NSIGINFO", "TCPSNDB", "TCPRCVB",
+               "OTHSOCKB", "DGRAMRB", "NOTHSOCK", "DCACHESZ", "NFILE", "NIPTENT", "SWAPP"]
+
+
+def ubc_fields(printers, res):
+    """The five fields of each beancounter (name, .m, .b, .l, .f: held,
+    maxheld, barrier, limit, failcnt), ``printers(name)`` printing them.
+    SORT_UBC() maps .l to element 2 (barrier) and .b to 3 (limit): the sort
+    keys of .b and .l are swapped in the real tool."""
+    fields = []
+    for name, hdr in zip(UBC_NAMES, UBC_HEADERS):
+        pair = printers(name)
+        for suffix, index, sort_index in (("", 0, 0), (".m", 1, 1), (".b", 2, 3),
+                                          (".l", 3, 2), (".f", 4, 4)):
+            fields.append(Field(name + suffix, hdr + suffix.upper(), "%10s", index, res,
+                                pair, ubc_cmp(name, sort_index)))
+    return fields
+
+
+def ubc_json(res, running):
+    """A beancounter in JSON; held, maxheld and failcnt are 0 unless running."""
+    return (b'{\n      "held": %d,\n      "maxheld": %d,\n      "barrier": %d,\n'
+            b'      "limit": %d,\n      "failcnt": %d\n    }'
+            % (res[0] if running else 0, res[1] if running else 0, res[2], res[3],
+               res[4] if running else 0))
+
+
 def json_str(value):
     return b"null" if value is None else b'"' + value + b'"'
 

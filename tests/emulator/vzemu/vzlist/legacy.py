@@ -9,7 +9,7 @@ import os
 from .. import cstr, paths
 from ..vzctl import config as cfg
 from . import common, legacy_conf, state
-from .common import LONG_MAX, UBC_NAMES, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp, ubc_cmp
+from .common import LONG_MAX, UBC_NAMES, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp
 
 VE_RUNNING, VE_STOPPED, VE_MOUNTED, VE_SUSPENDED = range(4)
 # struct Cveinfo's yes/no (onboot, disabled) and layout values
@@ -345,12 +345,7 @@ def _make_ubc(name):
         return out, len(out)
 
     def json(ct, index):
-        res = ct.ubc[name]
-        running = ct.status == VE_RUNNING
-        return (b'{\n      "held": %d,\n      "maxheld": %d,\n      "barrier": %d,\n'
-                b'      "limit": %d,\n      "failcnt": %d\n    }'
-                % (res[0] if running else 0, res[1] if running else 0, res[2], res[3],
-                   res[4] if running else 0))
+        return common.ubc_json(ct.ubc[name], ct.status == VE_RUNNING)
     return text, json
 
 
@@ -487,17 +482,7 @@ def _build_fields():
                         _make_strlist("searchdomain"), str_cmp("searchdomain")))
     fields.append(Field("status", "STATUS", "%-9s", 0, RES_STATUS,
                         (_status_text, _status_json), _status_cmp))
-    headers = ["KMEMSIZE", "LOCKEDP", "PRIVVMP", "SHMP", "NPROC", "PHYSP", "VMGUARP",
-               "OOMGUARP", "NTCPSOCK", "NFLOCK", "NPTY", "NSIGINFO", "TCPSNDB", "TCPRCVB",
-               "OTHSOCKB", "DGRAMRB", "NOTHSOCK", "DCACHESZ", "NFILE", "NIPTENT", "SWAPP"]
-    for name, hdr in zip(UBC_NAMES, headers):
-        printers = _make_ubc(name)
-        # SORT_UBC() maps .l to element 2 (barrier) and .b to 3 (limit): the
-        # sort keys of .b and .l are swapped in the real tool.
-        for suffix, index, sort_index in (("", 0, 0), (".m", 1, 1), (".b", 2, 3),
-                                          (".l", 3, 2), (".f", 4, 4)):
-            fields.append(Field(name + suffix, hdr + suffix.upper(), "%10s", index, RES_UBC,
-                                printers, ubc_cmp(name, sort_index)))
+    fields += common.ubc_fields(_make_ubc, RES_UBC)
     for name, hdr in (("diskspace", "DSPACE"), ("diskinodes", "DINODES")):
         printers = _make_dq(name)
         for suffix, index in (("", 0), (".s", 1), (".h", 2)):
@@ -538,9 +523,7 @@ def _build_fields():
 
 
 FIELDS = _build_fields()
-FIELD_INDEX = {}
-for _number, _field in enumerate(FIELDS):
-    FIELD_INDEX.setdefault(_field.name, _number)
+FIELD_INDEX = common.field_index(FIELDS)
 
 
 # ------------------------------------------------------------- the tool --

@@ -11,7 +11,7 @@ import re
 from .. import cstr, paths
 from ..vzctl import config as cfg
 from . import common, state
-from .common import LONG_MAX, UBC_NAMES, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp, ubc_cmp
+from .common import LONG_MAX, UBC_NAMES, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp
 
 ENV_STATUS_EXISTS = 0x01
 ENV_STATUS_MOUNTED = 0x02
@@ -203,12 +203,7 @@ def _ubc(name):
         return _out(b"%10d" % res[index])
 
     def json(ct, index):
-        res = ct.ubc[name]
-        running = ct.status == ENV_STATUS_RUNNING
-        return (b'{\n      "held": %d,\n      "maxheld": %d,\n      "barrier": %d,\n'
-                b'      "limit": %d,\n      "failcnt": %d\n    }'
-                % (res[0] if running else 0, res[1] if running else 0, res[2], res[3],
-                   res[4] if running else 0))
+        return common.ubc_json(ct.ubc[name], ct.status == ENV_STATUS_RUNNING)
     return text, json
 
 
@@ -531,15 +526,7 @@ def _build_fields():
           _strlist("configured_ip"), str_cmp("configured_ip")),
         F("status", "STATUS", "%-9s", 0, RES_STATUS, _status(), _status_cmp),
     ]
-    headers = ["KMEMSIZE", "LOCKEDP", "PRIVVMP", "SHMP", "NPROC", "PHYSP", "VMGUARP",
-               "OOMGUARP", "NTCPSOCK", "NFLOCK", "NPTY", "NSIGINFO", "TCPSNDB", "TCPRCVB",
-               "OTHSOCKB", "DGRAMRB", "NOTHSOCK", "DCACHESZ", "NFILE", "NIPTENT", "SWAPP"]
-    for name, hdr in zip(UBC_NAMES, headers):
-        printers = _ubc(name)
-        for suffix, index, sort_index in (("", 0, 0), (".m", 1, 1), (".b", 2, 3),
-                                          (".l", 3, 2), (".f", 4, 4)):
-            fields.append(F(name + suffix, hdr + suffix.upper(), "%10s", index, RES_UBC,
-                            printers, ubc_cmp(name, sort_index)))
+    fields += common.ubc_fields(_ubc, RES_UBC)
     for name, hdr in (("diskspace", "DQBLOCKS"), ("diskinodes", "DQINODES")):
         printers = _dq(name)
         for suffix, index in (("", 0), (".s", 1), (".h", 2)):
@@ -597,9 +584,7 @@ def _build_fields():
 
 
 FIELDS = _build_fields()
-FIELD_INDEX = {}
-for _number, _field in enumerate(FIELDS):
-    FIELD_INDEX.setdefault(_field.name, _number)
+FIELD_INDEX = common.field_index(FIELDS)
 
 
 # ------------------------------------------------------------- the tool --
