@@ -499,7 +499,8 @@ def _ulong(p, attr, val):
     return 0
 
 
-def _strlist(lst, val):
+def _strlist(p, attr, val):
+    lst = getattr(p, attr)
     for tok in cstr.strtok(val, "\t "):
         if tok not in lst:
             lst.append(tok)
@@ -772,10 +773,41 @@ def _cap(p, val, log):
     return 0
 
 
+# parse()'s cases that only store the value in one Params field, as
+# conf_parse_str() (the first one wins), conf_parse_yesno(),
+# conf_parse_ulong() or conf_parse_strlist() (they add up) does.
+_STORE = {
+    "CONFIG": (_str, "config"), "CONFIGFILE": (_str, "config"),
+    "ORIGIN_SAMPLE": (_str, "origin_sample"), "APPLYCONFIG": (_str, "apply_cfg"),
+    "ONBOOT": (_yesno, "onboot"), "DISABLED": (_yesno, "start_disabled"),
+    "HOSTNAME": (_str, "hostname"), "DESCRIPTION": (_str, "description"),
+    "LOGFILE": (_str, "logfile"), "LOCKDIR": (_str, "lockdir"), "DUMPDIR": (_str, "dumpdir"),
+    "LOGGING": (_yesno, "logging"), "IPV6": (_yesno, "ipv6_net"),
+    "TEMPLATE": (_str, "template"), "DEF_OSTEMPLATE": (_str, "def_ostmpl"),
+    "OSTEMPLATE": (_str, "ostmpl"), "DISK_QUOTA": (_yesno, "disk_quota"),
+    "QUOTATIME": (_ulong, "quotatime"), "QUOTAUGIDLIMIT": (_ulong, "quotaugidlimit"),
+    "CPUS": (_ulong, "cpus"), "BOOTORDER": (_ulong, "bootorder"),
+    "MOUNT_OPTS": (_str, "mount_opts"), "SNAPSHOT_NAME": (_str, "snap_name"),
+    "SNAPSHOT_DESC": (_str, "snap_desc"), "SNAPSHOT_TARGET": (_str, "snap_target"),
+    "CPUUWEIGHT": (_ulong, "cpuweight"), "CPUWEIGHT": (_ulong, "cpuweight"),
+    "NAMESERVER": (_strlist, "nameserver"), "SEARCHDOMAIN": (_strlist, "searchdomain"),
+    "USERPW": (_strlist, "userpw"),
+}
+# Options that only set a flag.
+_FLAGS = {"SAVE": "save", "FORCE": "save_force", "RESET_UB": "reset_ub",
+          "SKIP_ARPDETECT": "skip_arpdetect", "OFFLINE_RESIZE": "offline_resize"}
+
+
 def parse(p, key, val, ctx):
     """Apply one parameter (config key name, or option alias) to ``p``."""
     veid = ctx.veid
     log = ctx.log
+    if key in _FLAGS:
+        setattr(p, _FLAGS[key], True)
+        return 0
+    if key in _STORE:
+        how, attr = _STORE[key]
+        return how(p, attr, val)
     if key in UBC_DIVISOR or key in ("RAM", "SWAP"):
         if key in ("RAM", "SWAP"):
             if not p.save_force and not ctx.host.vswap:
@@ -804,55 +836,16 @@ def parse(p, key, val, ctx):
             return ERR_INVAL
         p.vm_overcommit = value
         return 0
-    if key == "SAVE":
-        p.save = True
-        return 0
-    if key == "FORCE":
-        p.save_force = True
-        return 0
-    if key == "RESET_UB":
-        p.reset_ub = True
-        return 0
     if key == "SETMODE":
         if val not in ("ignore", "restart"):
             return ERR_INVAL
         p.setmode = val
         return 0
-    if key == "CONFIG":
-        return _str(p, "config", val)
-    if key == "CONFIGFILE":
-        return _str(p, "config", val)
-    if key == "ORIGIN_SAMPLE":
-        return _str(p, "origin_sample", val)
-    if key == "APPLYCONFIG":
-        return _str(p, "apply_cfg", val)
     if key == "APPLYCONFIG_MAP":
         if val != "name":
             return ERR_INVAL
         p.apply_cfg_map = True
         return 0
-    if key == "ONBOOT":
-        return _yesno(p, "onboot", val)
-    if key == "DISABLED":
-        return _yesno(p, "start_disabled", val)
-    if key == "HOSTNAME":
-        return _str(p, "hostname", val)
-    if key == "DESCRIPTION":
-        return _str(p, "description", val)
-    if key == "NAMESERVER":
-        return _strlist(p.nameserver, val)
-    if key == "SEARCHDOMAIN":
-        return _strlist(p.searchdomain, val)
-    if key == "USERPW":
-        return _strlist(p.userpw, val)
-    if key == "LOGFILE":
-        return _str(p, "logfile", val)
-    if key == "LOCKDIR":
-        return _str(p, "lockdir", val)
-    if key == "DUMPDIR":
-        return _str(p, "dumpdir", val)
-    if key == "LOGGING":
-        return _yesno(p, "logging", val)
     if key == "LOG_LEVEL":
         value = cstr.parse_int(val)
         if value is None:
@@ -892,11 +885,6 @@ def parse(p, key, val, ctx):
         return parse_ip(p.ip, val)
     if key == "IPDEL":
         return parse_ip(p.ip_del, val, p)
-    if key == "SKIP_ARPDETECT":
-        p.skip_arpdetect = True
-        return 0
-    if key == "IPV6":
-        return _yesno(p, "ipv6_net", val)
     if key in ("NETDEV", "NETDEV_DEL"):
         target = p.netdev if key == "NETDEV" else p.netdev_del
         for tok in cstr.strtok(val, "\t "):
@@ -914,8 +902,6 @@ def parse(p, key, val, ctx):
         if not ret:
             p.private = subst_veid(veid, val)
         return ret
-    if key == "TEMPLATE":
-        return _str(p, "template", val)
     if key == "VE_LAYOUT":
         if val == "simfs":
             p.layout = "simfs"
@@ -927,12 +913,6 @@ def parse(p, key, val, ctx):
             p.layout, p.layout_mode = "ploop", val[6:]
             return 0
         return ERR_INVAL
-    if key == "DEF_OSTEMPLATE":
-        return _str(p, "def_ostmpl", val)
-    if key == "OSTEMPLATE":
-        return _str(p, "ostmpl", val)
-    if key == "DISK_QUOTA":
-        return _yesno(p, "disk_quota", val)
     if key in ("DISKSPACE", "DISKINODES"):
         attr = key.lower()
         if getattr(p, attr) is not None:
@@ -943,13 +923,6 @@ def parse(p, key, val, ctx):
         # parse(): any non-zero parse_dq() is ERR_INVAL, a value truncated
         # to LONG_MAX (kept) too
         return ERR_INVAL if ret else 0
-    if key == "QUOTATIME":
-        return _ulong(p, "quotatime", val)
-    if key == "QUOTAUGIDLIMIT":
-        return _ulong(p, "quotaugidlimit", val)
-    if key == "OFFLINE_RESIZE":
-        p.offline_resize = True
-        return 0
     if key == "DEVICES":
         for tok in cstr.strtok(val, " "):
             dev = parse_devices_str(tok)
@@ -981,8 +954,6 @@ def parse(p, key, val, ctx):
             p.cpuunits = None
             return ERR_INVAL
         return 0
-    if key in ("CPUUWEIGHT", "CPUWEIGHT"):
-        return _ulong(p, "cpuweight", val)
     if key == "CPULIMIT":
         if p.cpulimit is not None:
             return ERR_DUP
@@ -997,8 +968,6 @@ def parse(p, key, val, ctx):
             return ERR_INVAL
         p.cpulimit = value
         return 0
-    if key == "CPUS":
-        return _ulong(p, "cpus", val)
     if key == "CPUMASK":
         if val == "auto":
             p.cpumask = "auto"
@@ -1139,10 +1108,6 @@ def parse(p, key, val, ctx):
             return ERR_INVAL
         p.iopslimit = value
         return 0
-    if key == "BOOTORDER":
-        return _ulong(p, "bootorder", val)
-    if key == "MOUNT_OPTS":
-        return _str(p, "mount_opts", val)
     if key == "STOP_TIMEOUT":
         if p.stop_timeout is not None:
             return ERR_DUP
@@ -1156,15 +1121,9 @@ def parse(p, key, val, ctx):
         if guid is None:
             return ERR_INVAL
         return _str(p, "snap_guid", guid)
-    if key == "SNAPSHOT_NAME":
-        return _str(p, "snap_name", val)
-    if key == "SNAPSHOT_DESC":
-        return _str(p, "snap_desc", val)
     if key in ("SKIP_SUSPEND", "SKIP_CONFIG", "SKIP_RESUME", "MUST_RESUME"):
         p.snap_flags.add(key)
         return 0
-    if key == "SNAPSHOT_TARGET":
-        return _str(p, "snap_target", val)
     if key in IGNORED:
         return 0
     return ERR_UNK
