@@ -64,6 +64,7 @@ SHORT = {"e": "NUMIPTENT", "p": "NUMPROC", "f": "NUMFLOCK", "t": "NUMPTY",
          "i": "NUMSIGINFO", "l": "LOCKEDPAGES", "k": "KMEMSIZE", "b": "TCPRCVBUF",
          "n": "NUMFILE", "x": "DCACHESIZE"}
 
+
 def longopts(table):
     return [LongOpt(name, has_arg, key) for name, has_arg, key in table]
 

@@ -241,6 +241,7 @@ UBC_NAMES = ["kmemsize", "lockedpages", "privvmpages", "shmpages", "numproc",
 # A text printer returns (bytes snprintf wrote, how far p_buf moves); a JSON
 # printer returns bytes; a comparator is qsort()'s.
 
+
 class Field(object):
     """One entry of vzlist's field table."""
 
