@@ -366,8 +366,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     @staticmethod
     def _xml(container):
-        from ansible_collections.openvz.vz.plugins.module_utils import vz_xml  # pylint: disable=import-outside-toplevel
-        if not vz_xml.HAS_LXML:
+        from ansible_collections.openvz.vz.plugins.module_utils import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
+        if not vz_lxml.HAS_LXML:
             raise AnsibleParserError("openvz inventory: domain_xml needs lxml on the controller")
         return vz_xml.to_xml(container)
 

@@ -19,9 +19,12 @@ VZ7_RELEASE_FILE = "/etc/virtuozzo-release"
 
 
 class Driver(object):
-    def __init__(self, runner, check_mode=False):
+    def __init__(self, runner, check_mode=False, diff=True):
+        """``diff`` False: the result's diff has no before-document (nobody shows it), so
+        none is built; the resulting ``xml`` is always returned."""
         self.runner = runner
         self.check_mode = check_mode
+        self.diff = diff
         self._globals = None
 
     @property
@@ -156,7 +159,7 @@ class Driver(object):
             "commands": [step.argv for step in plan.steps],
             "warnings": plan.warnings,
         }
-        before_xml = vz_xml.to_xml(current) if current is not None else ""
+        before_xml = vz_xml.to_xml(current) if self.diff and current is not None else ""
         if not self.check_mode:
             self._run(ctid, current, plan, password is not None)
             if final is not None and plan.changed:

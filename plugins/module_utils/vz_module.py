@@ -1,20 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, openvz.vz contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""How every module turns the driver's result or error into exit_json / fail_json."""
+"""How every module turns the driver's result or error into exit_json / fail_json.
+
+It imports nothing but vz_errors: a module needing lxml checks for it with
+vz_lxml.require_lxml.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.openvz.vz.plugins.module_utils import vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
-
-
-def require_lxml(module):
-    if not vz_xml.HAS_LXML:
-        module.fail_json(msg=missing_required_lib("lxml"), exception=vz_xml.LXML_IMPORT_ERROR)
 
 
 def run_and_exit(module, converge):

@@ -12,20 +12,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-import traceback
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_units, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import LONG_MAX as _UNLIMITED, RUNNING, UBC_DIVISORS
+from ansible_collections.openvz.vz.plugins.module_utils.vz_lxml import etree
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container
-
-try:
-    from lxml import etree
-    HAS_LXML = True
-    LXML_IMPORT_ERROR = None
-except ImportError:
-    HAS_LXML = False
-    LXML_IMPORT_ERROR = traceback.format_exc()
 
 NS = "https://github.com/openvz-collections/openvz.vz/xmlns/container/1.0"
 NSMAP = {"vz": NS}

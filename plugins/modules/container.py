@@ -363,7 +363,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_params, vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import Driver
-from ansible_collections.openvz.vz.plugins.module_utils.vz_module import require_lxml, run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils.vz_lxml import require_lxml
+from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
 
 
@@ -386,7 +387,8 @@ def main():
     )
     require_lxml(module)
     params = module.params
-    driver = Driver(Runner(module, timeout=params["timeout"]), check_mode=module.check_mode)
+    # The document of the container before the run is only built for a diff.
+    driver = Driver(Runner(module, timeout=params["timeout"]), check_mode=module.check_mode, diff=module._diff)
     run_and_exit(module, lambda: driver.converge(
         _desired(params), params["state"], force=params["force"],
         password=vz_params.password_stdin(params), update_password=params["update_password"]))

@@ -136,10 +136,17 @@ xml:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing
 from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import VZLIST_STATUSES
-from ansible_collections.openvz.vz.plugins.module_utils.vz_module import require_lxml, run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
+
+
+def _xml_codec(module):
+    """vz_xml, once lxml is known to be there: loaded only when documents are asked for."""
+    from ansible_collections.openvz.vz.plugins.module_utils import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
+    vz_lxml.require_lxml(module)
+    return vz_xml
 
 
 def main():
@@ -154,8 +161,8 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    if params["xml"]:
-        require_lxml(module)
+    # With xml=false neither lxml nor the XML codec is loaded.
+    vz_xml = _xml_codec(module) if params["xml"] else None
     runner = Runner(module, timeout=params["timeout"])
     selection = vz_listing.Selection(params["ctid"], params["name"], params["status"])
 
