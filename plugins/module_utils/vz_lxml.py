@@ -17,7 +17,8 @@ import traceback
 from ansible.module_utils.basic import missing_required_lib
 
 try:
-    from lxml import etree
+    # etree is what vz_xml builds and parses documents with.
+    from lxml import etree  # pylint: disable=unused-import
     HAS_LXML = True
     LXML_IMPORT_ERROR = None
 except ImportError:
