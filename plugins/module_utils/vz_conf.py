@@ -186,7 +186,7 @@ def container_from_conf(ctid, conf, globals_):
 
     physpages = _pair(conf, "PHYSPAGES", vz_facts.PAGE)
     swappages = _pair(conf, "SWAPPAGES", vz_facts.PAGE)
-    diskspace = _pair(conf, "DISKSPACE", 1024)
+    diskspace = _pair(conf, "DISKSPACE", vz_facts.DISK_DIVISORS["DISKSPACE"])
     ubc = {}
     for key, divisor in vz_facts.UBC_DIVISORS.items():
         if key in ("PHYSPAGES", "SWAPPAGES"):
@@ -215,8 +215,8 @@ def container_from_conf(ctid, conf, globals_):
         cpus=_int(conf, "CPUS"),
         cpulimit=_int(conf, "CPULIMIT"),
         cpuunits=_int(conf, "CPUUNITS"),
-        diskspace=(diskspace[0] * 1024, diskspace[1] * 1024) if diskspace else None,
-        diskinodes=_pair(conf, "DISKINODES", 1),
+        diskspace=(diskspace[0] * vz_facts.KIB, diskspace[1] * vz_facts.KIB) if diskspace else None,
+        diskinodes=_pair(conf, "DISKINODES", vz_facts.DISK_DIVISORS["DISKINODES"]),
         features=_switches(conf, "FEATURES", lambda item: item.lower()),
         capabilities=_switches(conf, "CAPABILITY", lambda item: item.upper()),
         devnodes=_words(conf.get("DEVNODES")) if conf.get("DEVNODES") is not None else None,

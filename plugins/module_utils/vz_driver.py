@@ -10,7 +10,7 @@ import os
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_pending, vz_plan, vz_preflight, vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzInputError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import ABSENT, STOPPED, parse_status
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import ABSENT, KIB, STOPPED, parse_status
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_order
 
 
@@ -84,7 +84,7 @@ class Driver(object):
         if layout:
             values["VE_LAYOUT"] = layout
         if desired.diskspace is not None:
-            values["DISKSPACE"] = "%d:%d" % (desired.diskspace[0] // 1024, desired.diskspace[1] // 1024)
+            values["DISKSPACE"] = "%d:%d" % (desired.diskspace[0] // KIB, desired.diskspace[1] // KIB)
         predicted = vz_conf.container_from_conf(
             ctid, vz_conf.ConfFile(conf.path, {k: v for k, v in values.items() if v is not None}),
             self.globals)

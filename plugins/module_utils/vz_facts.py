@@ -39,6 +39,8 @@ UBC_DIVISORS = {
     "OTHERSOCKBUF": 1, "DGRAMRCVBUF": 1, "NUMOTHERSOCK": 0, "NUMFILE": 0,
     "DCACHESIZE": 1, "NUMIPTENT": 0, "AVNUMPROC": 0, "SWAPPAGES": PAGE,
 }
+# DISKSPACE is stored in KiB, DISKINODES in inodes: the divisor of a suffixed value.
+DISK_DIVISORS = {"DISKSPACE": KIB, "DISKINODES": 1}
 
 # ---------------------------------------------------------------- run states
 

@@ -44,7 +44,8 @@ def _same_pages(current, desired):
 def _same_kib_pair(current, desired):
     if current is None:
         return False
-    return (current[0] // 1024, current[1] // 1024) == (desired[0] // 1024, desired[1] // 1024)
+    kib = vz_facts.KIB
+    return (current[0] // kib, current[1] // kib) == (desired[0] // kib, desired[1] // kib)
 
 
 def _subset(current, desired):

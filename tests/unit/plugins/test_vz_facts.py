@@ -60,3 +60,9 @@ def test_duplicate_keys_are_read_as_the_emulator_reads_them():
     assert [vz_facts.duplicate_policy(key) for key in ("FEATURES", "DEVNODES", "CAPABILITY", "VE_LAYOUT",
                                                        "DISKSPACE", "DISKINODES")] == [
         "accumulate", "accumulate", "accumulate", "last", "first", "first"]
+
+
+def test_units_and_limit_tables_are_the_emulators():
+    assert (vz_facts.PAGE, vz_facts.LONG_MAX) == (params.PAGE_SIZE, params.LONG_MAX)
+    assert vz_facts.UBC_DIVISORS == params.UBC_DIVISOR
+    assert vz_facts.DISK_DIVISORS == params.DISK_DIVISOR
