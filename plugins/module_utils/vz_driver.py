@@ -16,6 +16,8 @@ from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_
 
 # Present on OpenVZ 7 / Virtuozzo 7 hosts (package virtuozzo-release).
 VZ7_RELEASE_FILE = "/etc/virtuozzo-release"
+# What libvirt shows as <vcpu> for a container without CPUS.
+HOST_CPUS = os.cpu_count()
 
 
 class Driver(object):
@@ -115,15 +117,18 @@ class Driver(object):
         if legacy and desired.memory is not None and (current is None or current.memory != desired.memory):
             vz_preflight.check_swap_with_memory(base_keys, desired)
 
-    def converge(self, desired, state, force=False, password=None, update_password="on_create"):
+    def converge(self, desired, state, force=False, password=None, update_password="on_create",
+                 vcpu_default=False):
+        """``vcpu_default``: ``desired.cpus`` came from a document's ``<vcpu>``, which libvirt
+        fills with the host's CPU count when CPUS is unset; that count then means "unset"."""
         try:
-            return self._converge(desired, state, force, password, update_password)
+            return self._converge(desired, state, force, password, update_password, vcpu_default)
         except VzError as exc:
             if getattr(exc, "executed", None) is None:
                 exc.executed = []
             raise
 
-    def _converge(self, desired, state, force, password, update_password):
+    def _converge(self, desired, state, force, password, update_password, vcpu_default):
         self.check_host_support(desired)
         ctid = self.resolve_ctid(desired.ctid, desired.name)
         if ctid is None:
@@ -137,6 +142,8 @@ class Driver(object):
         desired.ctid = ctid
         found = self._read_with_conf(ctid)
         current, conf = found if found else (None, None)
+        if vcpu_default and desired.cpus == HOST_CPUS and (current is None or current.cpus is None):
+            desired.cpus = None
         if state == "absent":
             plan = vz_plan.plan_absent(current, force)
             if current is not None:
@@ -159,13 +166,13 @@ class Driver(object):
             "commands": [step.argv for step in plan.steps],
             "warnings": plan.warnings,
         }
-        before_xml = vz_xml.to_xml(current) if self.diff and current is not None else ""
+        before_xml = vz_xml.to_xml(current, HOST_CPUS) if self.diff and current is not None else ""
         if not self.check_mode:
             self._run(ctid, current, plan, password is not None)
             if final is not None and plan.changed:
                 final = self.read(ctid, with_status=False)
                 final.status = plan.final_status
-        after_xml = vz_xml.to_xml(final) if final is not None else ""
+        after_xml = vz_xml.to_xml(final, HOST_CPUS) if final is not None else ""
         result["xml"] = after_xml
         result["container"] = final.to_dict() if final is not None else {"ctid": ctid, "status": ABSENT}
         result["diff"] = {"before": before_xml, "after": after_xml,

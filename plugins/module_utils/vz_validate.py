@@ -21,7 +21,6 @@ import unicodedata
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
 # vzctl's own "unlimited"; every limit must stay below it.  Imported for vz_xml,
 # which reads it from here.
-from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import LONG_MAX  # pylint: disable=unused-import
 
 CTID_MIN = 1
 CTID_MAX = 2147483644

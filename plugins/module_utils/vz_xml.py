@@ -14,6 +14,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_units, vz_validate
+from ansible_collections.openvz.vz.plugins.module_utils.vz_conf import expand_veid
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import LONG_MAX as _UNLIMITED, RUNNING, UBC_DIVISORS
 from ansible_collections.openvz.vz.plugins.module_utils.vz_lxml import etree
@@ -47,12 +48,17 @@ def _sub(parent, tag, text=None, **attrs):
 
 # ---------------------------------------------------------------- model -> XML
 
-def to_xml(ct):
-    """The canonical document of ``ct``, as text."""
+def to_xml(ct, host_cpus=None):
+    """The canonical document of ``ct``, as text.
+
+    As libvirt's driver writes it: ``<name>`` is the CTID (the OpenVZ name is
+    ``<vz:name>`` in the metadata), and with CPUS unset ``<vcpu>`` is the
+    host's CPU count (``host_cpus``; left out when unknown).
+    """
     domain = etree.Element("domain", {"type": "openvz"})
     if ct.status == RUNNING and ct.ctid:
         domain.set("id", _xml_text(ct.ctid))
-    _sub(domain, "name", ct.display_name())
+    _sub(domain, "name", ct.ctid or ct.display_name())
     if ct.uuid:
         _sub(domain, "uuid", ct.uuid)
     if ct.description is not None:
@@ -62,8 +68,8 @@ def to_xml(ct):
         _sub(domain, "memory", ct.memory // 1024, unit="KiB")
         _sub(domain, "currentMemory", ct.memory // 1024, unit="KiB")
     _memtune(domain, ct)
-    if ct.cpus is not None:
-        _sub(domain, "vcpu", ct.cpus, placement="static")
+    if ct.cpus is not None or host_cpus:
+        _sub(domain, "vcpu", ct.cpus if ct.cpus is not None else host_cpus, placement="static")
     _cputune(domain, ct)
     os_element = _sub(domain, "os")
     _sub(os_element, "type", "exe")
@@ -106,9 +112,15 @@ def _cputune(domain, ct):
 
 
 def _devices(devices, ct):
+    private = expand_veid(ct.private, ct.ctid) if ct.ctid else ct.private
     if ct.ostemplate is not None or ct.diskspace is not None:
-        filesystem = _sub(devices, "filesystem", type="template")
-        _sub(filesystem, "source", name=ct.ostemplate or "")
+        if ct.ostemplate is None and private:
+            # libvirt's form for a container made without a template.
+            filesystem = _sub(devices, "filesystem", type="mount")
+            _sub(filesystem, "source", dir=private)
+        else:
+            filesystem = _sub(devices, "filesystem", type="template")
+            _sub(filesystem, "source", name=ct.ostemplate or "")
         _sub(filesystem, "target", dir="/")
         if ct.diskspace is not None:
             _sub(filesystem, "space_hard_limit", ct.diskspace[1], unit="bytes")
@@ -134,6 +146,8 @@ def _devices(devices, ct):
 def _metadata(metadata, ct):
     root = etree.SubElement(metadata, _q("container"), nsmap=NSMAP)
     root.set("ctid", _xml_text(ct.ctid or ""))
+    if ct.name:
+        _sub(root, _q("name"), ct.name)
     for field in ("hostname", "profile", "layout", "private", "root"):
         value = getattr(ct, field)
         if value is not None:
@@ -218,18 +232,35 @@ def parse(text):
     return root
 
 
-def from_xml(text):
-    """The desired container a document describes (absent elements stay None)."""
+def from_xml(text, warnings=None):
+    """The desired container a document describes (absent elements stay None).
+
+    Takes this collection's documents and libvirt's own ``virsh dumpxml``
+    output.  ``<name>`` is the CTID as libvirt has it; a name that is not
+    a number is read as the OpenVZ name, as this collection wrote it before.
+    Notes for the user (what was read as "not given") go to ``warnings``.
+    """
+    warnings = [] if warnings is None else warnings
     root = parse(text)
     meta = _find_metadata(root)
     ctid = root.get("id") or (meta.get("ctid") if meta is not None else None)
     if ctid:
         ctid = vz_validate.ctid(ctid, "xml: domain id")
     name = _text(root, "name")
-    if not ctid and name and re.fullmatch("[0-9]+", name):
-        ctid = vz_validate.ctid(name, "xml: <name>")
+    if name and re.fullmatch("[0-9]+", name):
+        name_ctid = vz_validate.ctid(name, "xml: <name>")
+        if ctid and name_ctid != ctid:
+            raise VzInputError("xml: <name>", "%s is not the domain id %s (libvirt's <name> is the CTID)"
+                               % (name, ctid))
+        ctid, name = name_ctid, None
     ct = Container(ctid=ctid)
-    if name and name != ctid:
+    meta_name = meta.find(_q("name")) if meta is not None else None
+    if meta_name is not None:
+        meta_value = vz_validate.name((meta_name.text or "").strip(), "xml: <vz:name>")
+        if name and name != meta_value:
+            raise VzInputError("xml: <vz:name>", "%r and <name> %r differ" % (meta_value, name))
+        name = meta_value
+    if name:
         ct.name = vz_validate.name(name, "xml: <name>")
     uuid = _text(root, "uuid")
     if uuid:
@@ -238,6 +269,11 @@ def from_xml(text):
     if root.find("description") is not None:
         ct.description = vz_validate.safe_text(description or "", "xml: <description>")
     memory = root.find("memory")
+    if memory is not None and _bytes(memory, "xml: <memory>") == 0:
+        # libvirt's driver never reads RAM back: its dumpxml always says 0.
+        warnings.append("xml: <memory> 0 is read as not given (libvirt's OpenVZ driver always "
+                        "writes 0); the container's RAM is left as it is")
+        memory = None
     if memory is not None:
         ct.memory = vz_units.whole_pages(_bytes(memory, "xml: <memory>"), "xml: <memory>")
     swap_limit = root.find("memtune/swap_hard_limit")
@@ -258,7 +294,7 @@ def from_xml(text):
     if quota is not None:
         period = vz_validate.bounded_int(_text(root, "cputune/period") or CPU_PERIOD,
                                          "xml: <cputune><period>", 1000, 1000000)
-        quota_value = vz_validate.bounded_int(quota, "xml: <cputune><quota>", -1, vz_validate.LONG_MAX)
+        quota_value = vz_validate.bounded_int(quota, "xml: <cputune><quota>", -1, _UNLIMITED)
         cpulimit = 0 if quota_value < 0 else quota_value * 100 // period
         if quota_value >= 0 and quota_value * 100 % period:
             raise VzInputError("xml: <cputune><quota>", "must be a whole percent of <period> "
@@ -303,11 +339,18 @@ def _read_devices(root, ct):
     if len(filesystems) > 1:
         raise VzInputError(_PARAM, "an OpenVZ container has exactly one <filesystem>")
     for filesystem in filesystems:
-        if filesystem.get("type") != "template":
-            raise VzInputError(_PARAM, "<filesystem> must have type='template'")
+        kind = filesystem.get("type")
+        if kind not in ("template", "mount"):
+            raise VzInputError(_PARAM, "<filesystem> must have type='template' (an OS template) or "
+                                       "type='mount' (a private area, as libvirt writes it)")
         source = filesystem.find("source")
-        if source is not None and source.get("name"):
+        if kind == "template" and source is not None and source.get("name"):
             ct.ostemplate = vz_validate.ostemplate(source.get("name"), "xml: <filesystem><source name>")
+        if kind == "mount":
+            if source is None or not source.get("dir"):
+                raise VzInputError("xml: <filesystem><source dir>",
+                                   "<filesystem type='mount'> needs <source dir='PRIVATE'/>")
+            ct.private = vz_validate.path(source.get("dir"), "xml: <filesystem><source dir>")
         hard = filesystem.find("space_hard_limit")
         soft = filesystem.find("space_soft_limit")
         if hard is not None or soft is not None:
@@ -320,7 +363,10 @@ def _read_devices(root, ct):
             ct.diskspace = (soft_b, hard_b)
     ct.ip_addresses = []
     ct.netifs = []
-    for interface in root.findall("devices/interface"):
+    interfaces = root.findall("devices/interface")
+    named = set(guest.get("dev") for guest in root.findall("devices/interface/guest") if guest.get("dev"))
+    unnamed = _free_ethernet_names(named)
+    for interface in interfaces:
         kind = interface.get("type")
         if kind == "ethernet":
             for ip in interface.findall("ip"):
@@ -330,9 +376,9 @@ def _read_devices(root, ct):
                 ct.ip_addresses.append(vz_validate.ip_address(address, "xml: <interface><ip>"))
         elif kind == "bridge":
             guest = interface.find("guest")
-            if guest is None or not guest.get("dev"):
-                raise VzInputError("xml: <guest dev>", "<interface type='bridge'> needs <guest dev='ethN'/>")
-            netif = {"ifname": vz_validate.ifname(guest.get("dev"), "xml: <guest dev>"),
+            # libvirt never writes <guest dev>; its define takes the next free ethN.
+            dev = guest.get("dev") if guest is not None and guest.get("dev") else next(unnamed)
+            netif = {"ifname": vz_validate.ifname(dev, "xml: <guest dev>"),
                      "mac": None, "host_ifname": None, "host_mac": None, "bridge": None}
             mac = interface.find("mac")
             if mac is not None:
@@ -349,7 +395,16 @@ def _read_devices(root, ct):
                                        "(ethernet for venet, bridge for veth)" % kind)
 
 
-_META_CHILDREN = ("hostname", "profile", "layout", "private", "root", "onboot", "stop_timeout",
+def _free_ethernet_names(taken):
+    number = 0
+    while True:
+        candidate = "eth%d" % number
+        if candidate not in taken:
+            yield candidate
+        number += 1
+
+
+_META_CHILDREN = ("name", "hostname", "profile", "layout", "private", "root", "onboot", "stop_timeout",
                   "nameservers", "searchdomains", "diskinodes", "features", "capabilities",
                   "devnodes", "netif", "ubc")
 

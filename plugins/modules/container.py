@@ -368,10 +368,10 @@ from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
 
 
-def _desired(params):
+def _desired(params, warnings):
     if params["xml"] is None:
         return vz_params.container_from_params(params)
-    desired = vz_xml.from_xml(params["xml"])
+    desired = vz_xml.from_xml(params["xml"], warnings)
     identity = vz_params.container_from_params({"ctid": params["ctid"], "name": params["name"]})
     desired.ctid = identity.ctid or desired.ctid
     desired.name = identity.name or desired.name
@@ -389,9 +389,17 @@ def main():
     params = module.params
     # The document of the container before the run is only built for a diff.
     driver = Driver(Runner(module, timeout=params["timeout"]), check_mode=module.check_mode, diff=module._diff)
-    run_and_exit(module, lambda: driver.converge(
-        _desired(params), params["state"], force=params["force"],
-        password=vz_params.password_stdin(params), update_password=params["update_password"]))
+
+    def converge():
+        warnings = []
+        result = driver.converge(
+            _desired(params, warnings), params["state"], force=params["force"],
+            password=vz_params.password_stdin(params), update_password=params["update_password"],
+            vcpu_default=params["xml"] is not None)
+        result["warnings"] = warnings + result.get("warnings", [])
+        return result
+
+    run_and_exit(module, converge)
 
 
 if __name__ == "__main__":

@@ -134,6 +134,8 @@ xml:
     "101": "<domain type=\"openvz\" id=\"101\">...</domain>"
 """
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing
@@ -173,7 +175,7 @@ def main():
             vz_conf.read_globals(), selection)
         result = {"changed": False, "containers": [ct.to_dict() for ct in found], "warnings": warnings}
         if params["xml"]:
-            result["xml"] = dict((ct.ctid, vz_xml.to_xml(ct)) for ct in found)
+            result["xml"] = dict((ct.ctid, vz_xml.to_xml(ct, os.cpu_count())) for ct in found)
         return result
 
     run_and_exit(module, listing)
