@@ -28,6 +28,14 @@ class Driver(object):
         self.check_mode = check_mode
         self.diff = diff
         self._globals = None
+        self._vz7 = None
+
+    @property
+    def vz7(self):
+        """An OpenVZ 7 host (whose vzctl is libvzctl's), looked up once."""
+        if self._vz7 is None:
+            self._vz7 = os.path.exists(VZ7_RELEASE_FILE)
+        return self._vz7
 
     @property
     def globals(self):
@@ -76,7 +84,7 @@ class Driver(object):
         values = dict(conf.values)
         # vzctl 7 has ploop only; vzctl 4.x falls back to simfs without VE_LAYOUT.
         layout = desired.layout or self.globals.get("VE_LAYOUT") or (
-            "ploop" if os.path.exists(VZ7_RELEASE_FILE) else None)
+            "ploop" if self.vz7 else None)
         values.update({
             "OSTEMPLATE": desired.ostemplate or self.globals.get("DEF_OSTEMPLATE"),
             "ORIGIN_SAMPLE": profile,
@@ -96,7 +104,7 @@ class Driver(object):
     # ------------------------------------------------------------------ converging
 
     def check_host_support(self, desired):
-        if desired.capabilities and os.path.exists(VZ7_RELEASE_FILE):
+        if desired.capabilities and self.vz7:
             raise VzInputError("capabilities", "OpenVZ 7's vzctl ignores --capability (deprecated "
                                                "there), so this setting cannot be managed on this host")
 
@@ -113,8 +121,7 @@ class Driver(object):
         if desired.devnodes:
             have = set(current.devnodes or []) if current is not None else set()
             vz_preflight.check_devnodes([node for node in desired.devnodes if node not in have])
-        legacy = not os.path.exists(VZ7_RELEASE_FILE)
-        if legacy and desired.memory is not None and (current is None or current.memory != desired.memory):
+        if not self.vz7 and desired.memory is not None and (current is None or current.memory != desired.memory):
             vz_preflight.check_swap_with_memory(base_keys, desired)
 
     def converge(self, desired, state, force=False, password=None, update_password="on_create",

@@ -29,6 +29,12 @@ PAGE = 4096
 LONG_MAX = 9223372036854775807
 UNLIMITED = "unlimited"
 
+
+def limit_text(value):
+    """A limit as vzctl's options and this collection's XML write it."""
+    return UNLIMITED if value >= LONG_MAX else str(value)
+
+
 # UBC parameters (CT config keys) -> the divisor vzctl applies to a value with
 # a K/M/G/T/P/B suffix (bytes -> the key's unit); 0: no suffix allowed.
 UBC_DIVISORS = {

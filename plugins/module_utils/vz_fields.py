@@ -15,7 +15,7 @@ import ipaddress
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_facts, vz_units, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError, VzStateError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_model import NETIF_KEYS
+from ansible_collections.openvz.vz.plugins.module_utils.vz_model import NETIF_KEYS, merge_netifs
 
 
 def _equal(current, desired):
@@ -151,12 +151,8 @@ def _ubc_args(current, desired):
     for key in sorted(desired):
         if current.get(key) != list(desired[key]):
             barrier, limit = desired[key]
-            args += ["--" + key, "%s:%s" % (_ubc_text(barrier), _ubc_text(limit))]
+            args += ["--" + key, "%s:%s" % (vz_facts.limit_text(barrier), vz_facts.limit_text(limit))]
     return args
-
-
-def _ubc_text(value):
-    return vz_facts.UNLIMITED if value >= vz_facts.LONG_MAX else str(value)
 
 
 def netif_add_arg(netif):
@@ -175,11 +171,8 @@ def netif_changes(current, desired):
     ``--netif_add`` per interface) so that the CT lock serialises two plays;
     fields the task leaves out keep the host's values (MACs, host names).
     """
-    by_name = {netif["ifname"]: netif for netif in current or []}
     args = ["--netif_del", "all"]
-    for netif in desired:
-        merged = dict(by_name.get(netif["ifname"], {}))
-        merged.update({key: value for key, value in netif.items() if value is not None})
+    for merged in merge_netifs(current or [], desired):
         _check_host_netif(merged)
         args += ["--netif_add", netif_add_arg(merged)]
     return args
@@ -187,9 +180,7 @@ def netif_changes(current, desired):
 
 def _check_host_netif(netif):
     """Values kept from the host's NETIF go back on an argv: they pass the same checks."""
-    checks = {"ifname": vz_validate.ifname, "host_ifname": vz_validate.ifname, "bridge": vz_validate.ifname,
-              "mac": vz_validate.mac, "host_mac": vz_validate.mac}
-    for key, check in checks.items():
+    for key, check in vz_validate.NETIF_FIELDS.items():
         if netif.get(key):
             try:
                 check(netif[key], key)

@@ -64,9 +64,7 @@ MUTUALLY_EXCLUSIVE = [["xml", param] for param in SETTING_PARAMS]
 
 
 def _pair(text, param, parse):
-    if not isinstance(text, str):
-        text = str(text)
-    soft, sep, hard = text.partition(":")
+    soft, sep, hard = str(text).partition(":")
     first = parse(soft, param)
     second = parse(hard, param) if sep else first
     if second < first:
@@ -162,12 +160,10 @@ def container_from_params(params):
 
 
 def _netif(item, index):
-    param = "netifs[%d]" % index
-    netif = {"ifname": vz_validate.ifname(item["ifname"], param + ".ifname")}
-    for key in ("mac", "host_mac"):
-        netif[key] = vz_validate.mac(item[key], "%s.%s" % (param, key)) if item.get(key) else None
-    for key in ("host_ifname", "bridge"):
-        netif[key] = vz_validate.ifname(item[key], "%s.%s" % (param, key)) if item.get(key) else None
+    netif = {"ifname": vz_validate.ifname(item["ifname"], "netifs[%d].ifname" % index)}
+    for key, check in vz_validate.NETIF_FIELDS.items():
+        if key != "ifname":
+            netif[key] = check(item[key], "netifs[%d].%s" % (index, key)) if item.get(key) else None
     return netif
 
 

@@ -68,7 +68,7 @@ class Host(object):
         self._others = None
 
     def others(self, ctid):
-        """{ctid: Container} of every other container config on the host."""
+        """{ctid: its private, root and addresses} for every other container config on the host."""
         if self._others is None:
             self._others = {}
             names = os.listdir(vz_conf.CONF_DIR) if os.path.isdir(vz_conf.CONF_DIR) else []
@@ -79,7 +79,7 @@ class Host(object):
                 path = os.path.join(vz_conf.CONF_DIR, entry)
                 try:
                     conf = vz_conf.read_conf(path)
-                except (IOError, OSError, UnicodeDecodeError):
+                except (IOError, OSError):
                     continue
                 # Only these keys: another CT's config may hold values this
                 # collection would refuse, which must not fail this task.

@@ -19,8 +19,6 @@ import re
 import unicodedata
 
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
-# vzctl's own "unlimited"; every limit must stay below it.  Imported for vz_xml,
-# which reads it from here.
 
 CTID_MIN = 1
 CTID_MAX = 2147483644
@@ -211,6 +209,11 @@ def path(value, param):
                                   "made of letters, digits, '_.+-' and $VEID, without '.', '..', "
                                   "empty components or a trailing '/'" % (text, PATH_MAX_LEN))
     return text
+
+
+# The validator of each NETIF field, for task values and for host values that
+# go back on an argv alike.
+NETIF_FIELDS = {"ifname": ifname, "mac": mac, "host_ifname": ifname, "host_mac": mac, "bridge": ifname}
 
 
 def nameserver(value, param="nameservers"):

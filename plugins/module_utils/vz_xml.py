@@ -16,7 +16,8 @@ import re
 from ansible_collections.openvz.vz.plugins.module_utils import vz_units, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_conf import expand_veid
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import LONG_MAX as _UNLIMITED, RUNNING, UBC_DIVISORS
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import (
+    LONG_MAX as _UNLIMITED, RUNNING, UBC_DIVISORS, UNLIMITED, limit_text)
 from ansible_collections.openvz.vz.plugins.module_utils.vz_lxml import etree
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container
 
@@ -183,11 +184,7 @@ def _metadata(metadata, ct):
         group = _sub(root, _q("ubc"))
         for key in sorted(ct.ubc):
             barrier, limit = ct.ubc[key]
-            _sub(group, _q("limit"), name=key, barrier=_ubc_text(barrier), limit=_ubc_text(limit))
-
-
-def _ubc_text(value):
-    return "unlimited" if value >= _UNLIMITED else str(value)
+            _sub(group, _q("limit"), name=key, barrier=limit_text(barrier), limit=limit_text(limit))
 
 
 # ---------------------------------------------------------------- XML -> model
@@ -254,14 +251,14 @@ def from_xml(text, warnings=None):
                                % (name, ctid))
         ctid, name = name_ctid, None
     ct = Container(ctid=ctid)
+    if name:
+        ct.name = vz_validate.name(name, "xml: <name>")
     meta_name = meta.find(_q("name")) if meta is not None else None
     if meta_name is not None:
         meta_value = vz_validate.name((meta_name.text or "").strip(), "xml: <vz:name>")
-        if name and name != meta_value:
-            raise VzInputError("xml: <vz:name>", "%r and <name> %r differ" % (meta_value, name))
-        name = meta_value
-    if name:
-        ct.name = vz_validate.name(name, "xml: <name>")
+        if ct.name and ct.name != meta_value:
+            raise VzInputError("xml: <vz:name>", "%r and <name> %r differ" % (meta_value, ct.name))
+        ct.name = meta_value
     uuid = _text(root, "uuid")
     if uuid:
         ct.uuid = vz_validate.uuid(uuid, "xml: <uuid>")
@@ -478,6 +475,6 @@ def _read_metadata(meta, ct):
 
 
 def _ubc_value(text, key):
-    if text == "unlimited":
+    if text == UNLIMITED:
         return _UNLIMITED
     return vz_validate.bounded_int(text, "xml: <vz:limit name=%r>" % key, 0, vz_units.MAX_SIZE)
