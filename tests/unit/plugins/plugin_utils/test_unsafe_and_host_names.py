@@ -16,7 +16,7 @@ from ansible.errors import AnsibleParserError
 from ansible_collections.openvz.vz.plugins.inventory.openvz import parse_host_name_format, safe_host_name
 from ansible_collections.openvz.vz.plugins.plugin_utils.unsafe import make_unsafe
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 CORE_VENVS = {"2.19": REPO / ".venv" / "bin" / "python", "2.16": REPO / ".venv-core216" / "bin" / "python"}
 
 # Run by each core's Python: templates container-like data made unsafe, prints what came out.
