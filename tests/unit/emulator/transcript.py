@@ -108,3 +108,93 @@ def argv_of(command):
     if command in ARGV:
         return ARGV[command]
     return command.split(" ")[1:]
+
+
+# ------------------------------------------------------------------ vz7
+# transcripts/vz7/*.txt, copied from shared/real-vzctl-7 (README.md there):
+# ``##### sequence NAME  (note)`` starts a fresh host; a step is ``$ cmd``
+# (shell quoting, may span lines), ``--stdout--``, ``--stderr--``,
+# ``[exit N]``, then blocks ``--- HEADER ---`` with their lines: a config
+# diff, a new config's bytes (``-> LINK`` when it is a symlink), a removed
+# config, the name links, the argv the fake vzpkg got.  ``$ # setup: MKCT``
+# steps have no output sections.
+VZ7_DIR = os.path.join(DIR, "vz7")
+VZ7_FILES = sorted(n for n in os.listdir(VZ7_DIR) if n.endswith(".txt")) \
+    if os.path.isdir(VZ7_DIR) else []
+
+
+class Sequence(object):
+    def __init__(self, name, note):
+        self.name = name
+        self.note = note
+        self.steps = []
+
+    def __repr__(self):
+        return "Sequence(%r)" % self.name
+
+
+def _is_header(line):
+    return line.startswith("--- ") and line.endswith(" ---") and len(line) > 8
+
+
+def _block_end(line):
+    return line.startswith("$ ") or line.startswith("##### ") or _is_header(line)
+
+
+def parse_vz7(name):
+    with open(os.path.join(VZ7_DIR, name), encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    sequences = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith("##### sequence "):
+            rest = line[len("##### sequence "):]
+            seq_name, _, note = rest.partition("  ")
+            sequences.append(Sequence(seq_name.strip(), note.strip().strip("()")))
+            index += 1
+            continue
+        if not line.startswith("$ "):
+            index += 1
+            continue
+        command = [line[2:]]
+        index += 1
+        while lines[index] not in ("--stdout--",) and not lines[index].startswith("[exit "):
+            command.append(lines[index])
+            index += 1
+        step = Step("\n".join(command))
+        step.blocks = []
+        if lines[index] == "--stdout--":
+            index += 1
+            while lines[index] != "--stderr--":
+                step.stdout.append(lines[index])
+                index += 1
+            index += 1
+            while not lines[index].startswith("[exit "):
+                step.stderr.append(lines[index])
+                index += 1
+        step.rc = int(lines[index][6:-1])
+        index += 1
+        while True:
+            while index < len(lines) and lines[index] == "" and index + 1 < len(lines) \
+                    and _is_header(lines[index + 1]):
+                index += 1
+            if index >= len(lines) or not _is_header(lines[index]):
+                break
+            header = lines[index][4:-4]
+            index += 1
+            body = []
+            while index < len(lines) and not _block_end(lines[index]):
+                body.append(lines[index])
+                index += 1
+            while body and body[-1] == "":
+                body.pop()
+            step.blocks.append((header, body))
+        sequences[-1].steps.append(step)
+    return sequences
+
+
+def vz7_argv(command):
+    """argv of a transcript's ``vzctl ...``/``vzlist ...`` line (shell quoting)."""
+    import shlex
+    return shlex.split(command)

@@ -161,14 +161,23 @@ def image_name(run):
 
 
 def make_ploop(run, private, size_kib):
+    return make_ploop_image(private, size_kib, image_name(run))
+
+
+def make_ploop_vz7(private, size_kib):
+    """The vz7 ploop stand-in in ``private`` (root.hdd/DiskDescriptor.xml, root.hds, fs/)."""
+    return make_ploop_image(private, size_kib, "root.hds")
+
+
+def make_ploop_image(private, size_kib, image):
     hdd = os.path.join(private, "root.hdd")
     os.makedirs(os.path.join(hdd, "fs"), exist_ok=True)
     guid = "{%s}" % uuid_mod.uuid4()
     sectors = int(size_kib) * 2
     with open(os.path.join(hdd, "DiskDescriptor.xml"), "w") as handle:
         handle.write(DISK_DESCRIPTOR % {"sectors": sectors, "cylinders": sectors // (16 * 63),
-                                        "guid": guid, "image": image_name(run)})
-    with open(os.path.join(hdd, image_name(run)), "w") as handle:
+                                        "guid": guid, "image": image})
+    with open(os.path.join(hdd, image), "w") as handle:
         handle.write("vzemu ploop image stand-in: the CT's files are in fs/\n")
     return os.path.join(hdd, "fs")
 
