@@ -175,3 +175,45 @@ def save_entries(path, entries):
 def save_file(path, updates):
     """Apply ``updates`` to the config at ``path`` (following symlinks), atomically."""
     _write_atomic(path, rewrite_text(_read_or_empty(path), updates))
+
+
+def parse_line_vz7(raw):
+    """libvzctl lib/common.c parse_line() on bytes: comments are cut, one pair
+    of quotes is dropped (a value whose closing quote is on another line
+    keeps its opening one off); (key, value) or None."""
+    line = cstr.unescape(raw)
+    out = bytearray()
+    in_single = in_double = False
+    in_word = True
+    for byte in line:
+        char = bytes((byte,))
+        if in_single and char != b"'":
+            out.append(byte)
+            continue
+        if in_double and char != b'"':
+            out.append(byte)
+            continue
+        if char == b"'":
+            in_single = not in_single
+            in_word = False
+        elif char == b'"':
+            in_double = not in_double
+            in_word = False
+        elif char == b"#":
+            if in_word:
+                break
+        else:
+            in_word = char in cstr.space(char)
+        out.append(byte)
+    text = bytes(out).strip(cstr.space(line))
+    if not text or text[:1] == b"#":
+        return None
+    if text[-1:] in (b'"', b"'"):
+        text = text[:-1]
+    eq = text.find(b"=")
+    if eq < 0 or eq >= 4096:
+        return None
+    value = text[eq + 1:]
+    if value[:1] in (b'"', b"'"):
+        value = value[1:]
+    return text[:eq], value

@@ -26,6 +26,9 @@ import transcript
 MKCT_UUID = "0b6f5d61-0000-4000-8000-%012d"
 STUB_LINE = re.compile(r"^Error: no cache for ")
 PLOOP_FAIL = re.compile(r"^Failed to read .*/DiskDescriptor\.xml: Error in ploop_open_dd ")
+# veth.c generate_mac(): the OUI C4:37:72 and random bytes (FE:37:72 on the
+# host side); generate_veth_name(): "veth" + the CT MAC's last four bytes
+GENERATED = re.compile(r"(?:C4|FE):37:72:[0-9A-F]{2}:[0-9A-F]{2}:[0-9A-F]{2}|veth72[0-9a-f]{6}")
 UUID_LINE = re.compile(r'^UUID="[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"$')
 
 CREATED = ["Creating Container private area (debian-12.0-x86_64-minimal) with applications from "
@@ -93,6 +96,21 @@ DEVIATION_BLOCKS = {}
 
 def _new_conf_blocks(ctid, sample_lines, extra):
     return None
+
+
+def random_names(lines, ctx):
+    """Generated MACs and veth names as <1>, <2> ... in order of appearance
+    (``ctx`` keeps the numbering across the blocks of one side); a veth
+    name must be the one its CT MAC gives."""
+    out = []
+    for line in lines:
+        for mac in re.findall(r"mac=(C4:37:72:[0-9A-F:]{8}),[^;]*host_ifname=(veth72[0-9a-f]{6})",
+                              line):
+            want = "veth" + mac[0][6:].replace(":", "").lower()
+            if mac[1] != want:
+                ctx.setdefault("bad", []).append(mac)
+        out.append(GENERATED.sub(lambda m: "<%d>" % ctx.setdefault(m.group(0), len(ctx) + 1), line))
+    return out
 
 
 def sequences():
@@ -206,6 +224,8 @@ class Replay(object):
         self.seq = seq
         self.failures = []
         self.checked = 0
+        self.got_names = {}
+        self.want_names = {}
 
     def vzpkg_calls(self):
         return [c["argv"] for c in self.host.calls() if c.get("tool") == "vzpkg"]
@@ -246,7 +266,9 @@ class Replay(object):
                 shown.add(path)
                 before_text = confs.get(path, (None, None))[1]
                 after_text = after.get(path, (None, None))[1]
-                self.expect(cmd + " [diff %s]" % path, _diff(before_text, after_text), body)
+                self.expect(cmd + " [diff %s]" % path,
+                            random_names(_diff(before_text, after_text), self.got_names),
+                            random_names(body, self.want_names))
             elif header.startswith("new "):
                 spec = header[4:]
                 path, _, link = spec.partition(" -> ")
@@ -263,7 +285,8 @@ class Replay(object):
                         if line.startswith('UUID="') and line[6:-1] not in cmd \
                                 and UUID_LINE.match(got_lines[index]):
                             got_lines[index] = line
-                self.expect(cmd + " [new %s]" % path, got_lines, want)
+                self.expect(cmd + " [new %s]" % path, random_names(got_lines, self.got_names),
+                            random_names(want, self.want_names))
                 if confs.get(path, (None, None))[1] is not None:
                     self.failures.append("%s: %s existed before" % (cmd, path))
             elif header.endswith(" removed"):
@@ -277,6 +300,11 @@ class Replay(object):
             else:
                 self.failures.append("%s: unknown block %r" % (cmd, header))
         self.expect(cmd + " [configs changed]", sorted(changed), sorted(shown))
+        for path in sorted(changed - shown):
+            self.failures.append("%s: unexpected change of %s:\n  %s" % (
+                cmd, path, "\n  ".join(_diff(confs.get(path, (None, None))[1],
+                                             after.get(path, (None, None))[1]))))
+        self.expect(cmd + " [veth names from MACs]", self.got_names.get("bad"), None)
         self.expect(cmd + " [names]", names_after, expected_names)
         self.expect(cmd + " [vzpkg]", self.vzpkg_calls()[pkg_before:], pkg or [])
 

@@ -51,6 +51,11 @@ PLOOP_COMMANDS = {
     "convert": ("lifecycle", "convert", True),
     "compact": ("lifecycle", "compact", True),
 }
+# OpenVZ 7 vzctl's own commands the stand-in has
+VZ7_COMMANDS = {
+    "register": ("lifecycle", "register", True),
+    "unregister": ("lifecycle", "unregister", True),
+}
 VZ7_ONLY = {"pause", "register", "unregister", "reinstall", "unset", "tsnapshot",
             "tsnapshot-delete", "setrate", "monitor", "execaction"}
 
@@ -92,6 +97,7 @@ class Run(object):
         self.cmd_p = None       # the command line
         self.conf_path = None
         self.conf_exists = False
+        self.ident = None       # the CT id as given (vz7 getopt's argv[0])
 
     @property
     def legacy(self):
@@ -145,9 +151,10 @@ def veid_by_name(name):
     return -1
 
 
-def main(host, argv, out):
-    log = log_mod.Logger()
-    run = Run(host, log, out)
+def _prelude_legacy(run, argv):
+    """vzctl 4.x main() up to the configs: global options, the command, the
+    CT id.  Returns (exit code or None, the command table)."""
+    host, log, out = run.host, run.log, run.out
     args = list(argv)
     verbose = 0
     verbose_custom = False
@@ -161,61 +168,172 @@ def main(host, argv, out):
             quiet = True
         elif opt == "--version":
             out.stdout(run.msg("version"))
-            return 0
+            return 0, None
         elif opt == "--skiplock":
             run.skiplock = True
-        elif not host.legacy and opt in ("--skipowner", "--ignore-ha-cluster"):
-            pass
         else:
             break
         args.pop(0)
     if not args:
         out.stderr(run.msg("version"))
         out.stderr(USAGE)
-        return 20
+        return 20, None
     action = args[0]
     log.quiet = quiet
     log.verbose = verbose
     if action == "--help":
         out.stdout(run.msg("version"))
         out.stdout(USAGE)
-        return 0
+        return 0, None
     table = dict(COMMANDS)
-    if host.ploop or not host.legacy:
+    if host.ploop:
         table.update(PLOOP_COMMANDS)
-    if not host.legacy and action in ("quotaon", "quotaoff", "quotainit"):
-        out.stderr("Warning: The '%s' action is deprecated" % action)
-        return 0
     if action not in table:
         out.stderr("Bad command: %s" % action)
-        return 20
+        return 20, None
     run.action = action
     if action in ("status", "snapshot-list"):
         log.verbose = -1
         verbose_custom = True
     if len(args) < 2:
         out.stderr(run.msg("ctid_missing"))
-        return 21
+        return 21, None
     ident = args[1]
     veid = _parse_veid(ident)
     if veid is None:
         run.name = ident
         veid = veid_by_name(ident)
-        if veid < 0 and not host.legacy and action == "create" and _valid_vz7_ctid(ident):
-            veid = ident
-    if host.legacy:
-        if veid < 0 or veid > VEID_MAX:
-            out.stderr("Bad CT ID %s" % ident)
-            return 21
-    else:
-        if isinstance(veid, int) and (veid < 0 or veid > VEID_MAX):
-            if not _valid_vz7_ctid(ident):
-                out.stderr("Invalid ctid is specified: %s" % ident)
-                return 21
-            veid = ident
-            run.name = None
+    if veid < 0 or veid > VEID_MAX:
+        out.stderr("Bad CT ID %s" % ident)
+        return 21, None
     run.veid = veid
     run.argv = args[2:]
+    run.verbose_custom = verbose_custom
+    return None, table
+
+
+def _strncomp(arg, literal):
+    """vzctl 7 config.h STRNCOMP(): strncmp(arg, literal, strlen(literal))."""
+    return arg.startswith(literal)
+
+
+def _prelude_vz7(run, argv):
+    """OpenVZ 7 vzctl src/vzctl.c main() up to the configs: global options,
+    the command, the CT id (vzctl2_get_envid_by_name(), then
+    vzctl2_parse_ctid(); create and register take only an id).  Returns
+    (exit code or None, the command table)."""
+    from . import config as cfg
+    host, log, out = run.host, run.log, run.out
+    args = list(argv)
+    verbose = 0
+    quiet = False
+    while args:
+        opt = args[0]
+        if _strncomp(opt, "--verbose"):
+            verbose = 5
+        elif _strncomp(opt, "--quiet"):
+            quiet = True
+        elif _strncomp(opt, "--help"):
+            out.stdout(run.msg("usage"))
+            return 0, None
+        elif _strncomp(opt, "--version"):
+            out.stdout(run.msg("version"))
+            return 0, None
+        elif opt == "--skiplock":
+            run.skiplock = True
+        elif opt in ("--skipowner", "--ignore-ha-cluster"):
+            pass
+        else:
+            break
+        args.pop(0)
+    if not args:
+        out.stdout(run.msg("usage"))
+        return 20, None
+    action = args[0]
+    table = dict(COMMANDS)
+    table.update(PLOOP_COMMANDS)
+    table.update(VZ7_COMMANDS)
+    if action == "--help":
+        out.stdout(run.msg("usage"))
+        return 0, None
+    if action in ("quotaon", "quotaoff", "quotainit"):
+        out.stderr("Warning: The '%s' action is deprecated" % action)
+        return 0, None
+    if action not in table:
+        out.stderr("Bad command: %s" % action)
+        return 20, None
+    run.action = action
+    log.quiet = quiet
+    log.verbose = verbose
+    run.verbose_custom = bool(verbose)
+    if action in ("status", "snapshot-list", "exec", "exec2", "exec3", "runscript"):
+        log.verbose = -1
+        run.verbose_custom = True
+    if action == "snapshot-list":
+        log.quiet = True
+    rest = args[1:]
+    if action == "register":
+        if not rest:
+            out.stderr("Usage: vzctl register <path>")
+            return 20, None
+        run.register_path = rest.pop(0)
+        if not rest:
+            run.veid = None
+            run.argv = []
+            return None, table
+    if not rest:
+        out.stderr(run.msg("ctid_missing"))
+        return 21, None
+    ident = rest[0]
+    run.ident = ident
+    if action in ("create", "register"):
+        ctid = cfg.parse_ctid_vz7(ident)
+    else:
+        ctid = envid_by_name_vz7(ident, log)
+        if ctid is None:
+            ctid = cfg.parse_ctid_vz7(ident)
+    if ctid is None:
+        out.stderr("Invalid ctid is specified: %s" % ident)
+        return 21, None
+    run.veid = int(ctid) if ctid.isdigit() else ctid
+    run.argv = rest[1:]
+    return None, table
+
+
+def envid_by_name_vz7(name, log=None):
+    """libvzctl vz.c vzctl2_get_envid_by_name(): the CTID whose config the
+    name link /etc/vz/names/NAME points to (its VEID=, when its NAME= is
+    this name), else ``name`` itself if it is a CTID with a config; None."""
+    from . import config as cfg
+    by_ctid = None
+    ctid = cfg.parse_ctid_vz7(name)
+    if ctid is not None and os.path.isfile(paths.ct_conf_path(ctid)):
+        by_ctid = ctid
+    link = os.path.join(paths.NAMES_DIR, name)
+    if "/" in name or not os.path.isfile(link):
+        return by_ctid
+    values = cfg.raw_values_vz7(link)
+    if values.get("NAME") != name:
+        return None
+    veid = values.get("VEID")
+    found = cfg.parse_ctid_vz7(veid) if veid is not None else None
+    if found is None:
+        if log is not None:
+            log.error("Unable to get ctid by name %s: invalid VEID=%s"
+                      % (name, veid if veid is not None else "(null)"))
+        return None
+    return found
+
+
+def main(host, argv, out):
+    log = log_mod.Logger()
+    run = Run(host, log, out)
+    prelude = _prelude_legacy if host.legacy else _prelude_vz7
+    rc, table = prelude(run, argv)
+    if rc is not None:
+        return rc
+    veid, action = run.veid, run.action
+    verbose_custom = run.verbose_custom
 
     from . import config as cfg
     # Global config (vz.conf)
@@ -239,13 +357,16 @@ def main(host, argv, out):
         if rc:
             return rc
 
-    if veid == 0 and action != "set":
+    if host.legacy and veid == 0 and action != "set":
         out.stderr("Only set actions are allowed for CT0")
         return 21
 
-    run.conf_path = paths.ct_conf_path(veid)
+    if veid is None:    # vz7 register <path> without an id
+        run.conf_path = None
+    else:
+        run.conf_path = paths.ct_conf_path(veid)
     run.vps_p = cfg.Params()
-    if os.path.exists(run.conf_path):
+    if run.conf_path is not None and os.path.exists(run.conf_path):
         run.conf_exists = True
         rc = cfg.load_conf(run.conf_path, veid, run.vps_p, host, log)
         if rc:
@@ -255,7 +376,8 @@ def main(host, argv, out):
             return 21
         # do not use the layout from the global config, autodetect it
         gparam.layout = None
-    elif action not in ("create", "status", "set"):
+    elif action not in (("create", "status", "set") if host.legacy else
+                        ("create", "status", "set", "stop", "register")):
         log.error(run.msg("conf_missing"))
         return 14
     cfg.merge(gparam, run.vps_p)
@@ -277,14 +399,6 @@ def main(host, argv, out):
         lock.release()
 
 
-def _valid_vz7_ctid(text):
-    from .config import normalize_guid
-    if normalize_guid(text) is not None:
-        return True
-    return bool(text) and len(text) <= 36 and all(c.isalnum() or c in "-_" for c in text) \
-        and not text.isdigit()
-
-
 def fault_lock(host, argv):
     """The CT lock a fault with ``hold_lock`` holds while it sleeps (cli.py)."""
     args = list(argv)
@@ -293,6 +407,13 @@ def fault_lock(host, argv):
     if len(args) < 2:
         return None
     ident = args[1]
+    if not host.legacy:
+        from .config import parse_ctid_vz7
+        ctid = envid_by_name_vz7(ident) or parse_ctid_vz7(ident)
+        if ctid is None:
+            return None
+        from . import locking
+        return locking.lock_for(host, int(ctid) if ctid.isdigit() else ctid)
     from ..cstr import parse_int
     veid = parse_int(ident)
     if veid is None:

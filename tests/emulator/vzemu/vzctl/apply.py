@@ -100,37 +100,71 @@ def _relink_name(run, name, old_name):
     return 0
 
 
+def conf_path_orig(run):
+    """libvzctl vzctl2_get_env_conf_path_orig(): the file the CT config link
+    points to (VE_PRIVATE/ve.conf)."""
+    return os.path.realpath(run.conf_path)
+
+
 def validate_name_vz7(run, name):
-    """libvzctl name.c validate_env_name() (the CTID-conflict check aside)."""
-    from . import veid_by_name
-    if not cfg.check_name_vz7(name):
-        run.log.error("Error: invalid name %s" % name)
-        return 21
-    if name == str(run.veid):
+    """libvzctl name.c validate_env_name()."""
+    from . import envid_by_name_vz7
+    log = run.log
+    veid = str(run.veid)
+    owner = envid_by_name_vz7(veid)
+    if owner is not None and owner != veid:
+        log.error("Conflict: CTID %s already used by Container %s" % (veid, owner))
+        return run.rc("name")
+    if name is None:
         return 0
-    if os.path.exists(paths.ct_conf_path(name)):
-        run.log.error("Conflict: name %s used as ctid" % name)
+    if not cfg.check_name_vz7(name):
+        log.error("Error: invalid name %s" % name)
         return 21
-    owner = veid_by_name(name)
-    if owner >= 0 and str(owner) != str(run.veid):
-        run.log.error(run.msg("name_conflict", name, owner))
+    if name == veid:
+        return 0
+    if os.path.isfile(paths.ct_conf_path(name)):
+        log.error("Conflict: name %s used as ctid" % name)
+        return 21
+    owner = envid_by_name_vz7(name)
+    if owner is not None and owner != veid:
+        log.error(run.msg("name_conflict", name, owner))
         return run.rc("name")
     return 0
 
 
-def _set_name_vz7(run, name, old_name):
-    """libvzctl name.c vzctl2_set_name(): an empty name detaches the old one."""
-    from . import veid_by_name
+def _set_name_vz7(run, name, old_name, save=True):
+    """libvzctl name.c vzctl2_set_name(): the link /etc/vz/names/NAME ->
+    VE_PRIVATE/ve.conf, the old name's link dropped, NAME saved at once
+    (``save``); an empty name detaches the old one."""
+    from . import envid_by_name_vz7
+    from . import envconf
     log = run.log
+    veid = str(run.veid)
+    if name is None:
+        return 0
     if name:
         rc = validate_name_vz7(run, name)
         if rc:
             return rc
-        if old_name is not None and old_name == name and str(veid_by_name(name)) == str(run.veid):
+        if old_name is not None and old_name == name and envid_by_name_vz7(name) == veid:
             return 0
-    rc = _relink_name(run, name, old_name)
-    if rc:
-        return rc
+        link = os.path.join(paths.NAMES_DIR, name)
+        try:
+            os.unlink(link)
+        except OSError:
+            pass
+        try:
+            os.symlink(conf_path_orig(run), link)
+        except OSError as exc:
+            log.error("Unable to create link %s" % link, exc.errno)
+            return run.rc("name")
+    if old_name is not None and old_name != name and envid_by_name_vz7(old_name) == veid:
+        try:
+            os.unlink(os.path.join(paths.NAMES_DIR, old_name))
+        except OSError:
+            pass
+    if save:
+        envconf.conf_save(run.conf_path, [("NAME", name or None)])
     if name:
         log.info("Name %s assigned" % name)
     else:

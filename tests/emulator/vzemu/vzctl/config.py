@@ -14,6 +14,7 @@ import re
 import socket
 import stat as stat_mod
 
+from . import envconf
 from .. import conffile, cstr, params as ptable
 
 ERR_DUP = -1
@@ -23,6 +24,7 @@ ERR_NOMEM = -4
 ERR_OTHER = -5
 ERR_INVAL_SKIP = -6
 ERR_LONG_TRUNC = -7
+ERR_VZ7 = -8        # libvzctl's VZCTL_E_INVAL (add_env_param()'s err_inval)
 
 LONG_MAX = cstr.LONG_MAX
 INT_MAX = cstr.INT_MAX
@@ -160,6 +162,19 @@ class Params(object):
         self.netfilter = None
         self.iptables = []
         self.skip_arpdetect = False
+        # vz7 (libvzctl, vzctl/envconf.py)
+        self.no_hdd = False
+        self.vz7_disk = None            # set --diskspace: the root image size (K)
+        self.cpulimit_type = None       # "pct" | "mhz"
+        self.memguar = None             # ("pct"|"bytes"|"auto", value)
+        self.autostop = None
+        self.ha_prio = None
+        self.bindmount = []             # dicts: src, dst, opts, add
+        self.bindmount_delall = False
+        self.netif_ifname = None        # the --ifname device
+        self.uuid = None
+        self.yesno = {}                 # KEY -> "yes"/"no" (HA_ENABLE, DISABLED, ...)
+        self.raw = {}                   # other keys kept as text
         # snapshots
         self.snap_guid = None
         self.snap_name = None
@@ -471,6 +486,7 @@ class Ctx(object):
         self.host = host
         self.log = log
         self.cmdline = from_cmdline
+        self.old_veth = []      # vz7: the CT's devices (MACs reused for NETIF)
 
 
 def _str(p, attr, val):
@@ -802,6 +818,10 @@ def parse(p, key, val, ctx):
     """Apply one parameter (config key name, or option alias) to ``p``."""
     veid = ctx.veid
     log = ctx.log
+    if not ctx.host.legacy and key in envconf.HANDLED:
+        # libvzctl's parameter, not config.c's (vzctl/envconf.py)
+        ret = envconf.parse(p, key, val, ctx, replace=not ctx.cmdline)
+        return 0 if ret == 0 else ERR_VZ7 if ret == envconf.E_INVAL else ERR_OTHER
     if key in _FLAGS:
         setattr(p, _FLAGS[key], True)
         return 0
@@ -1082,6 +1102,13 @@ def parse(p, key, val, ctx):
         p.name = val
         return 0
     if key == "VEID":
+        if not ctx.host.legacy:
+            # libvzctl keeps VEID as text (a number or a UUID)
+            ctid = parse_ctid_vz7(val)
+            if ctid is None:
+                return ERR_INVAL
+            p.veid = int(ctid) if ctid.isdigit() else ctid
+            return 0
         value = cstr.parse_int(val)
         if value is None:
             return ERR_INVAL
@@ -1200,6 +1227,62 @@ def normalize_guid(text):
     return "{%s}" % body.lower()
 
 
+UUID_LEN = 36
+
+
+def normalized_uuid(text, otype="uuid"):
+    """libvzctl util.c get_normalized_uuid(): ``text`` (``{uuid}``, ``uuid``
+    or 32 hex digits) as ``otype`` ("guid" ``{...}``, "uuid", "ctid" 32
+    hex digits), or None.  Case is kept, as in C."""
+    itype = "ctid"
+    src = text
+    if src.startswith("{"):
+        itype = "guid"
+        src = src[1:]
+    elif len(src) > 8 and src[8] == "-":
+        itype = "uuid"
+    out = []
+    i = 0
+    while i < UUID_LEN and i < len(src):
+        ch = src[i]
+        if itype != "ctid":
+            if i in (8, 13, 18, 23):
+                if ch != "-":
+                    return None
+                if otype != "ctid":
+                    out.append("-")
+                i += 1
+                continue
+        elif otype != "ctid" and i in (8, 12, 16, 20):
+            out.append("-")
+        if ch not in "0123456789abcdefABCDEF":
+            return None
+        out.append(ch)
+        i += 1
+    rest = src[i:]
+    if rest and rest != "}":
+        return None
+    body = "".join(out)
+    want = {"guid": UUID_LEN, "uuid": UUID_LEN, "ctid": UUID_LEN - 4}[otype]
+    if len(body) != want:
+        return None
+    return "{%s}" % body if otype == "guid" else body
+
+
+def parse_ctid_vz7(text):
+    """libvzctl vzctl2_parse_ctid() (get_cid_uuid_pair()): a UUID (any of its
+    spellings, normalized), else a non-negative int (printed %d), else None."""
+    if not text:
+        return None
+    uuid = normalized_uuid(text, "uuid")
+    if uuid is not None:
+        return uuid
+    value = cstr.parse_int(text)
+    if value is None or value < 0:
+        return None
+    return str(value)
+
+
 # ---------------------------------------------------------------- files
 
 def canonical_key(key):
@@ -1227,6 +1310,24 @@ def conf_lines(path, host):
     return lines[:-1] if text.endswith("\n") else lines
 
 
+def raw_values_vz7(path):
+    """libvzctl config.c parse_conf_data(): KEY -> value of every line of
+    ``path`` (a later line replaces the value, the key keeps its first
+    place); {} if it cannot be read."""
+    values = {}
+    try:
+        with open(path, "r", encoding="utf-8", errors="surrogateescape") as handle:
+            text = handle.read()
+    except OSError:
+        return values
+    for raw in text.split("\n"):
+        parsed = conffile.parse_line_vz7(raw.encode("utf-8", "surrogateescape"))
+        if parsed is not None:
+            values[parsed[0].decode("utf-8", "surrogateescape")] = \
+                parsed[1].decode("utf-8", "surrogateescape")
+    return values
+
+
 def load_conf(path, veid, p, host, log, warn=True):
     """vps_parse_config(): parse every line of ``path`` into ``p``; 0, or 3
     if it cannot be read.  ``log`` is vzctl's logger (vzlist gives one that
@@ -1239,7 +1340,13 @@ def load_conf(path, veid, p, host, log, warn=True):
     ctx = Ctx(veid, host, log, False)
     lsz = conffile.STR_SIZE if host.legacy else 4096
     for lineno, raw in enumerate(lines, start=1):
-        name, value, err = conffile.parse_line(raw, lsz)
+        if host.legacy:
+            name, value, err = conffile.parse_line(raw, lsz)
+        else:
+            # libvzctl common.c parse_line(): no complaints
+            parsed = conffile.parse_line_vz7(raw.encode("utf-8", "surrogateescape"))
+            name, value, err = (None, None, None) if parsed is None else \
+                [x.decode("utf-8", "surrogateescape") for x in parsed] + [None]
         if name is None:
             if err is not None and warn:
                 log.error("Warning: can't parse %s:%d (%s), skipping" % (path, lineno, err))
@@ -1248,13 +1355,17 @@ def load_conf(path, veid, p, host, log, warn=True):
         if not name and host.legacy:
             # config[]'s first nameless entry is PARAM_IP_DEL: "=..." deletes IPs
             key = "IPDEL"
-        elif key not in CONF_KEYS and key not in IGNORED:
+        elif key not in CONF_KEYS and key not in IGNORED and \
+                (host.legacy or key not in envconf.HANDLED):
             log.log(1, 'Warning at %s:%d: unknown parameter %s ("%s"), ignored'
                     % (path, lineno, name, value))
             continue
         if key in IGNORED:
             continue
         ret = parse(p, key, value, ctx)
+        if ret == ERR_VZ7 and warn:
+            log.error("Invalid parameter %s: '%s'" % (name, value))
+            continue
         if not warn or ret not in CONF_WARNINGS:
             continue
         if key in STRTOK and ret != ERR_DUP:

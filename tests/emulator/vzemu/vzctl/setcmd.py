@@ -9,14 +9,15 @@ from . import options
 
 
 def parse_run(run):
-    rc = options.parse_opt(run, options.SET_OPTIONS, short=True)
-    if rc and not run.legacy and rc == 21:
-        return rc
-    return rc
+    if not run.legacy:
+        return options.parse_opt_vz7(run, options.VZ7_SET_OPTIONS)
+    return options.parse_opt(run, options.SET_OPTIONS, short=True)
 
 
 def run(run_):
     run = run_
+    if not run.legacy:
+        return _run_vz7(run)
     log = run.log
     cmd = run.cmd_p
     nopts = len(run.argv)
@@ -26,33 +27,141 @@ def run(run_):
     else:
         ret = _set(run, nopts, warn_save)
     if cmd.save:
-        if ret and not run.legacy:
-            # OpenVZ 7 vzctl.c ACTION_SET: vzctl_env_save() runs whatever
-            # Set() returned, saving what was applied before the failure
-            # (nothing, for the refusals emulated here); transcripts
-            # 07-set-net (--ifname eth9), 08-set-misc (bad name, conflict)
-            log.info("Saved parameters for Container %s" % run.veid)
-            return ret
         if ret:
             log.error("Error: failed to apply some parameters, not saving configuration file!")
             return ret
         if not os.path.exists(run.conf_path):
             log.error("WARNING: %s not found" % run.conf_path, cfg_errno())
-        rc = cfg.save_config(run.conf_path, cmd, run.vps_p, log,
-                             quiet_success=not run.legacy)
-        if rc == 0 and not run.legacy:
-            log.info("Saved parameters for Container %s" % run.veid)
-        return rc
+        return cfg.save_config(run.conf_path, cmd, run.vps_p, log)
     if warn_save[0] and not ret:
-        if run.legacy:
-            running = run.veid == 0 or apply_mod.is_running(run)
-            log.info("WARNING: Settings were not saved to config %s(use --save flag)"
-                     % ("and will be lost after CT restart " if running else ""))
-        elif not cmd.userpw and not cmd.reset_ub:
-            log.raw_out("WARNING: Changes are not saved and will be dropped on the next start."
-                        " Suspend or migrate operations may fail."
-                        " Use --save to save the settings in the configuration file.\n")
+        running = run.veid == 0 or apply_mod.is_running(run)
+        log.info("WARNING: Settings were not saved to config %s(use --save flag)"
+                 % ("and will be lost after CT restart " if running else ""))
     return ret
+
+
+# ---------------------------------------------------------------- vz7
+
+def _run_vz7(run):
+    """OpenVZ 7 vzctl.c ACTION_SET: --applyconfig's sample, the --save
+    checks, Set() (name, disk, password, vzctl_apply_param()), then the
+    save, which runs whatever Set() returned (so "Saved parameters" comes
+    with a failure too: transcripts 07-set-net --ifname eth9, 08-set-misc
+    bad name and name conflict)."""
+    from . import envconf
+    log = run.log
+    cmd = run.cmd_p
+    if cmd.apply_cfg is not None:
+        rc = _apply_cfg_vz7(run)
+        if rc:
+            return rc
+    if not cmd.save:
+        if cmd.setmode == "restart":
+            log.error("It is not allowed to use restart mode without --save")
+            return 20
+        if cmd.name is not None:
+            log.error("Unable to use the --name option without --save")
+            return run.rc("name")
+        if cmd.vz7_disk is not None:
+            log.error("It is not allowed to use the --diskspace option without --save")
+            return 20
+    ret = _set_vz7(run)
+    if cmd.save:
+        entries = envconf.store(run.vps_p, cmd)
+        try:
+            envconf.conf_save(run.conf_path, entries)
+        except OSError as exc:
+            log.error("Unable to create configuration file %s.tmp"
+                      % os.path.realpath(run.conf_path), exc.errno)
+            return ret or 135
+        log.info("Saved parameters for Container %s" % run.veid)
+    elif not cmd.userpw and not cmd.reset_ub:
+        log.raw_out("WARNING: Changes are not saved and will be dropped on the next start."
+                    " Suspend or migrate operations may fail."
+                    " Use --save to save the settings in the configuration file.\n")
+    return ret
+
+
+def _set_vz7(run):
+    """vz.c Set()."""
+    from . import envconf
+    log = run.log
+    cmd = run.cmd_p
+    old = run.vps_p
+    if cmd.name is not None:
+        # vzctl2_set_name() saves NAME itself; it is no env parameter
+        name, cmd.name = cmd.name, None
+        rc = apply_mod.set_name(run, name, old.name)
+        if rc:
+            return rc
+    if cmd.vz7_disk is not None:
+        rc = _resize_vz7(run, cmd.vz7_disk)
+        if rc:
+            return rc
+    is_run = apply_mod.is_running(run)
+    if cmd.userpw:
+        rc = apply_mod.set_userpasswd(run, is_run)
+        if rc:
+            return rc
+    rc = envconf.merge_ifname(old.veth, cmd, log)
+    if rc:
+        return rc
+    if is_run:
+        updates = {}
+        if cmd.ub:
+            updates["ub"] = {k: list(v) for k, v in cmd.ub.items()}
+        if cmd.hostname is not None:
+            updates["hostname"] = cmd.hostname
+        if updates:
+            apply_mod._record(run, updates)
+    return 0
+
+
+def _resize_vz7(run, size):
+    """libvzctl disk.c vzctl2_resize_disk() of the root image: the size (K)
+    becomes DISKSPACE="size:size"."""
+    log = run.log
+    g = run.gparam
+    private = g.private
+    hdd = os.path.join(private or "", "root.hdd")
+    if run.vps_p.yesno.get("ROOT_DISK") == "no" or not os.path.isdir(hdd):
+        log.error("Unable to configure the disk with uuid "
+                  "{00000000-0000-0000-0000-000000000000}: no such disk")
+        return 21
+    size = min(size, (1 << 44) >> 10) if size >= cfg.LONG_MAX else size
+    log.info("Resize the image %s to %dK" % (hdd, size))
+    run.cmd_p.diskspace = (size, size)
+    return 0
+
+
+def _apply_cfg_vz7(run):
+    """wrap.c vzctl_env_open_apply_conf(): the sample's parameters under the
+    command line's (a DISKSPACE there resizes the disk)."""
+    from . import envconf
+    log = run.log
+    cmd = run.cmd_p
+    path = paths.sample_path(cmd.apply_cfg)
+    if not os.path.isfile(path):
+        log.error("Unable to open %s" % path, 2)
+        return 206
+    sample = cfg.Params()
+    ctx = cfg.Ctx(run.veid, run.host, log, False)
+    ctx.old_veth = run.vps_p.veth
+    for key, value in cfg.raw_values_vz7(path).items():
+        if key in ("VE_ROOT", "VE_PRIVATE", "OSTEMPLATE", "TEMPLATE", "NETIF", "VEID",
+                   "UUID", "NAME", "ORIGIN_SAMPLE", "IP_ADDRESS", "HOSTNAME", "DESCRIPTION"):
+            continue
+        if key in envconf.HANDLED:
+            envconf.parse(sample, key, value, ctx, replace=True)
+    for key, pair in sample.ub.items():
+        cmd.ub.setdefault(key, pair)
+    for attr in ("cpuunits", "cpulimit", "cpulimit_type", "cpus", "onboot", "netfilter",
+                 "diskinodes", "quotaugidlimit", "ioprio", "iolimit", "iopslimit"):
+        if getattr(cmd, attr) is None and getattr(sample, attr) is not None:
+            setattr(cmd, attr, getattr(sample, attr))
+    if cmd.vz7_disk is None and sample.diskspace is not None:
+        cmd.vz7_disk = sample.diskspace[1]
+    return 0
 
 
 def cfg_errno():
@@ -156,23 +265,6 @@ def check_set_opt(run, nopts):
     return 0
 
 
-def _check_vz7_opt(run):
-    cmd = run.cmd_p
-    log = run.log
-    if cmd.save:
-        return 0
-    if cmd.setmode == "restart":
-        log.error("It is not allowed to use restart mode without --save")
-        return 20
-    if cmd.name is not None:
-        log.error("Unable to use the --name option without --save")
-        return 137
-    if cmd.diskspace is not None and apply_mod.layout_of(run) == "ploop":
-        log.error("It is not allowed to use the --diskspace option without --save")
-        return 20
-    return 0
-
-
 def check_set_mode(run):
     """0: apply; 1: restart; -1: refuse (32)."""
     cmd = run.cmd_p
@@ -249,7 +341,7 @@ def _set(run, nopts, warn_save):
         if rc:
             warn_save[0] = False
             return rc
-    rc = check_set_opt(run, nopts) if run.legacy else _check_vz7_opt(run)
+    rc = check_set_opt(run, nopts)
     if rc:
         return rc
     if cmd.apply_cfg_map and g.name is not None:
@@ -302,9 +394,6 @@ def _set(run, nopts, warn_save):
     if cmd.diskinodes is not None and layout == "ploop":
         log.info("Warning: --diskinodes is ignored for ploop-based container")
     if cmd.save and not is_run:
-        return 0
-    if not run.legacy and not is_run:
-        # libvzctl applies parameters to running CTs only (env_apply_param)
         return 0
     if is_run:
         mode = check_set_mode(run)

@@ -9,6 +9,7 @@ import os
 import re
 
 from .. import cstr, paths
+from ..conffile import parse_line_vz7 as parse_line
 from ..vzctl import config as cfg
 from . import common, state
 from .common import LONG_MAX, UBC_NAMES, Field, b, cfmt, json_list, json_str, none_cmp, str_cmp
@@ -730,47 +731,6 @@ def check_param(order, res):
 
 
 # ------------------------------------------------------------ config I/O --
-
-def parse_line(raw):
-    """libvzctl lib/common.c parse_line(): comments are cut, one pair of
-    quotes is dropped; (key, value) or None."""
-    line = cstr.unescape(raw)
-    out = bytearray()
-    in_single = in_double = False
-    in_word = True
-    for byte in line:
-        char = bytes((byte,))
-        if in_single and char != b"'":
-            out.append(byte)
-            continue
-        if in_double and char != b'"':
-            out.append(byte)
-            continue
-        if char == b"'":
-            in_single = not in_single
-            in_word = False
-        elif char == b'"':
-            in_double = not in_double
-            in_word = False
-        elif char == b"#":
-            if in_word:
-                break
-        else:
-            in_word = char in cstr.space(char)
-        out.append(byte)
-    text = bytes(out).strip(cstr.space(line))
-    if not text or text[:1] == b"#":
-        return None
-    if text[-1:] in (b'"', b"'"):
-        text = text[:-1]
-    eq = text.find(b"=")
-    if eq < 0 or eq >= 4096:
-        return None
-    value = text[eq + 1:]
-    if value[:1] in (b'"', b"'"):
-        value = value[1:]
-    return text[:eq], value
-
 
 def read_conf(path):
     values = {}
