@@ -49,4 +49,6 @@ def load():
     # The first "link/ether" address of the host: vzctl hashes it into the
     # MACs it generates for veth devices (src/lib/veth.c get_hwid()).
     host.hwaddr = desc.get("hwaddr", "00:00:00:00:00:00")
+    # vz7: whether vzpkg (the EZ template tool, package vztt) is installed
+    host.vzpkg = bool(desc.get("vzpkg", not host.legacy))
     return host

@@ -19,7 +19,7 @@ DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 # shared/real-vzctl-4.11 come from (recovered from the MACs they show).
 FLAVOUR_DEFAULTS = {
     LEGACY: {"ploop": False, "vswap": True, "hwaddr": "e2:90:df:ed:51:af"},
-    VZ7: {"ploop": True, "vswap": True, "hwaddr": "e2:90:df:ed:51:af"},
+    VZ7: {"ploop": True, "vswap": True, "hwaddr": "e2:90:df:ed:51:af", "vzpkg": True},
 }
 
 
@@ -46,6 +46,9 @@ def provision_host(flavour, templates=None, cpus=2, **overrides):
     os.chmod(os.path.join(paths.VZ_ROOT_DIR, "private"), 0o700)
     os.chmod(os.path.join(paths.VZ_ROOT_DIR, "root"), 0o700)
     for name, tarball in sorted((templates or {}).items()):
+        if flavour == VZ7:
+            install_ez_template(name, tarball)
+            continue
         shutil.copyfile(tarball, os.path.join(paths.VZ_ROOT_DIR, "template", "cache",
                                               name + _tar_suffix(tarball)))
     if flavour == VZ7:
@@ -58,6 +61,39 @@ def provision_host(flavour, templates=None, cpus=2, **overrides):
     for leftover in ("calls.jsonl", "faults.json"):
         if os.path.exists(paths.state_path(leftover)):
             os.unlink(paths.state_path(leftover))
+
+
+# What an installed EZ OS template's metadata says (the stand-in's choice
+# for a Debian template; vztt reads these files, vzemu/vzpkg.py).
+EZ_METADATA = {
+    "packages": "base-files\nbash\ncoreutils\n",
+    "package_manager": "debian-x86_64\n",
+    "distribution": "debian-%(ver)s\n",
+    "technologies": "%(arch)s\nnptl\n",
+    "summary": "%(osname)s %(ver)s (for %(arch)s) EZ OS template\n",
+    "description": "%(osname)s %(ver)s (for %(arch)s) EZ OS template\n",
+}
+
+
+def install_ez_template(name, tarball):
+    """An OS template ``<osname>-<osver>-<arch>[-<set>]`` as vztt lays it
+    out (TEMPLATE/<osname>/<osver>/<arch>/config/os/<set>/, the base set
+    "default" too) and its cache as vztt names it
+    (cache/<name>.plain.ploopv2.tar.gz; the emulated ploop image is a
+    directory, so the cache holds the CT's files)."""
+    parts = name.split("-")
+    osname, ver, arch = parts[0], parts[1], parts[2]
+    sets = ["default"] + (["-".join(parts[3:])] if len(parts) > 3 else [])
+    fields = {"osname": osname, "ver": ver, "arch": arch}
+    for setname in sets:
+        confdir = os.path.join(paths.VZ_ROOT_DIR, "template", osname, ver, arch, "config",
+                               "os", setname)
+        os.makedirs(confdir, exist_ok=True)
+        for entry, text in sorted(EZ_METADATA.items()):
+            with open(os.path.join(confdir, entry), "w") as handle:
+                handle.write(text % fields)
+    shutil.copyfile(tarball, os.path.join(paths.VZ_ROOT_DIR, "template", "cache",
+                                          name + ".plain.ploopv2" + _tar_suffix(tarball)))
 
 
 def _tar_suffix(tarball):

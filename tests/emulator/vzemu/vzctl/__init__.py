@@ -53,8 +53,8 @@ PLOOP_COMMANDS = {
 }
 # OpenVZ 7 vzctl's own commands the stand-in has
 VZ7_COMMANDS = {
-    "register": ("lifecycle", "register", True),
-    "unregister": ("lifecycle", "unregister", True),
+    "register": ("lifecycle", "register", False),
+    "unregister": ("lifecycle", "unregister", False),
 }
 VZ7_ONLY = {"pause", "register", "unregister", "reinstall", "unset", "tsnapshot",
             "tsnapshot-delete", "setrate", "monitor", "execaction"}

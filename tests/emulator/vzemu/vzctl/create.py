@@ -26,13 +26,7 @@ TAR_EXTS = ("", ".gz", ".bz2", ".xz")
 def parse_run(run):
     if run.legacy:
         return options.parse_opt(run, options.CREATE_OPTIONS)
-    table = [o for o in options.CREATE_OPTIONS if o[0] not in ("velayout", "local_uid", "local_gid")]
-    rc = options.parse_opt(run, table)
-    if rc:
-        return rc
-    if run.cmd_p.layout is not None and (run.cmd_p.layout != "ploop" or run.cmd_p.layout_mode):
-        return 20
-    return 0
+    return options.parse_opt_vz7(run, options.VZ7_CREATE_OPTIONS, create=True)
 
 
 def _fail(run, rc):
@@ -379,114 +373,201 @@ def _fs_create(run):
 
 # ---------------------------------------------------------------- vz7
 
+PLOOP_MAX_FS_SIZE_K = (1 << 44) >> 10     # get_disk_size(): "unlimited" is 16T
+
+
+def _exists_vz7(run):
+    """vzctl2_get_env_status(ENV_STATUS_EXISTS): a config and its private area."""
+    g = run.gparam
+    return os.path.isfile(run.conf_path) and bool(g.private) and os.path.isdir(g.private)
+
+
 def _run_vz7(run):
-    """OpenVZ 7: CTID.conf is a symlink to VE_PRIVATE/ve.conf; ploop only."""
+    """libvzctl create.c vzctl2_env_create(): the CT config from the sample
+    (or CTID.conf, or vz.conf's CONFIGFILE), the private area in
+    VE_PRIVATE.private_temporary (its ploop image from the cache ``vzpkg
+    info`` names, then resized), ve.conf saved, the CT registered."""
+    from . import envconf, register, vztmpl
     log = run.log
     cmd = run.cmd_p
-    vps = run.gparam
+    ctid = str(run.veid)
     conf = run.conf_path
-    if os.path.exists(conf) and vps.private and os.path.exists(vps.private):
-        log.error("Container %s already exists" % run.veid)
+    if _exists_vz7(run):
+        log.error("Container %s already exists" % ctid)
         return 44
+    use_sample = False
+    origin = None
     if cmd.config is not None:
-        src = paths.sample_path(cmd.config)
-        if not os.path.exists(src):
+        if cmd.config.startswith("/"):
+            src, vzpkg_conf = cmd.config, os.path.basename(cmd.config)
+        else:
+            src = paths.sample_path(cmd.config)
+            vzpkg_conf = os.path.basename(src)
+        if not os.path.isfile(src):
             log.error("Sample config file %s not found" % src)
             return 82
-        sample = cmd.config
-    elif os.path.exists(conf):
-        src = conf
-        sample = None
-    else:
-        sample = vps.config
-        src = paths.sample_path(sample) if sample else None
-        if src is None or not os.path.exists(src):
-            src, sample = paths.VZ_CONF, None
-    conf_p = cfg.Params()
+        use_sample = True
+        origin = cmd.config
+    elif os.path.isfile(conf):
+        src, vzpkg_conf = conf, "%s.conf" % ctid
+        use_sample = True
+    elif run.gparam.config is not None:
+        src = paths.sample_path(run.gparam.config)
+        vzpkg_conf = os.path.basename(src)
+        if os.path.isfile(src):
+            origin = run.gparam.config
+            use_sample = True
+    if not use_sample:
+        src = paths.VZ_CONF
+        vzpkg_conf = os.path.basename(paths.sample_path(run.gparam.config or "basic"))
+    # the handle: vz.conf, then the source config
+    h = cfg.Params()
+    cfg.load_conf(paths.VZ_CONF, run.veid, h, run.host, log, warn=False)
+    sample_p = cfg.Params()
     if src != paths.VZ_CONF:
-        cfg.load_conf(src, run.veid, conf_p, run.host, log)
-    cfg.merge(vps, conf_p)
-    if sample is not None and conf_p.origin_sample is None:
-        cmd.origin_sample = sample
-    cfg.merge(vps, cmd)
-    if vps.private is None:
+        cfg.load_conf(src, run.veid, sample_p, run.host, log)
+        cfg.merge(h, sample_p)
+    # merge_create_param()
+    env = cmd
+    if origin is not None and sample_p.origin_sample is None:
+        env.origin_sample = origin
+    if env.ostmpl is None and h.ostmpl is None and not cmd.no_hdd:
+        if run.gparam.def_ostmpl is None:
+            log.error("The ostemplate is not specified")
+            return 22
+        env.ostmpl = run.gparam.def_ostmpl
+    ostmpl = env.ostmpl if env.ostmpl is not None else h.ostmpl
+    env.root_orig = env.root_orig or h.root_orig
+    env.private_orig = env.private_orig or h.private_orig
+    private = cfg.subst_veid(run.veid, env.private_orig) if env.private_orig else None
+    root = cfg.subst_veid(run.veid, env.root_orig) if env.root_orig else None
+    if private is None:
         log.error("VE_PRIVATE is not specified")
         return 21
-    if os.path.exists(vps.private):
-        log.error("Private area %s already exists" % vps.private)
+    if not cmd.no_hdd and os.path.exists(private):
+        log.error("Private area %s already exists" % private)
         return 44
-    vps.layout = "ploop"
-    if cmd.name:
-        # vzctl2_env_create() -> validate_env_name() (an empty name is no name)
-        rc = apply_mod.validate_name_vz7(run, cmd.name)
+    name = cmd.name
+    if name is not None:
+        rc = apply_mod.validate_name_vz7(run, name)
         if rc:
             return rc
-    if vps.ostmpl is None:
-        vps.ostmpl = vps.def_ostmpl
-    if vps.ostmpl is None:
-        log.error("The ostemplate is not specified")
+    env.name = name
+    if root is None:
+        log.error("VE_ROOT is not set")
+        return 22
+    if cmd.no_hdd:
+        env.yesno["ROOT_DISK"] = "no"
+    diskspace = env.diskspace or h.diskspace or (cfg.LONG_MAX, cfg.LONG_MAX)
+    run.gparam.private = private
+    extra = []
+    rc = _create_private_vz7(run, private, ostmpl, vzpkg_conf, diskspace, env, extra)
+    if rc:
+        if use_sample and os.path.lexists(conf) and src != conf:
+            os.unlink(conf)
+        log.error("VE_PRIVATE is not set")
+        log.error(run.msg("create_failed"))
+        return rc
+    veconf = os.path.join(private, "ve.conf")
+    if use_sample:
+        shutil.copyfile(src, veconf)
+    if not cmd.no_hdd:
+        os.makedirs(root, exist_ok=True)
+        log.info("Container is mounted")
+        _postcreate_vz7(private)
+        log.info("Postcreate action done")
+        log.info("Container is unmounted")
+    old = cfg.Params()
+    cfg.merge(old, sample_p)
+    old.ip = list(sample_p.ip)
+    entries = envconf.store(old, env)
+    envconf.conf_save(veconf, entries + extra)
+    rc = register.register(run, private, ctid, uuid=register.new_uuid(ctid, cmd.uuid),
+                           name=name, force=True)
+    if rc:
+        log.error(run.msg("create_failed"))
+        return 255
+    log.info("Container private area %s created" % private)
+    return 0
+
+
+def _create_private_vz7(run, private, ostmpl, vzpkg_conf, diskspace, env, extra):
+    """create_env_private(): 0 or the exit code; ``extra`` gets what
+    update_param() stores besides the command's parameters."""
+    from . import vztmpl
+    log = run.log
+    os.makedirs(os.path.dirname(private) or "/", exist_ok=True)
+    if not os.path.exists(private):
+        dst = private + ".private_temporary"
+        if os.path.isdir(dst):
+            log.info("Warning: temp dir %s already exists, deleting" % dst)
+            fsops.rm_rf(dst)
+    else:
+        dst = private
+    os.makedirs(dst, exist_ok=True)
+    os.chmod(dst, 0o700)
+    for sub in ("dump", "scripts", "fs"):
+        os.makedirs(os.path.join(dst, sub), exist_ok=True)
+    if not os.path.lexists(os.path.join(dst, ".ve.layout")):
+        os.symlink("5", os.path.join(dst, ".ve.layout"))
+    rc = 0
+    if not run.cmd_p.no_hdd and ostmpl:
+        rc = _do_create_private(run, dst, ostmpl, vzpkg_conf, diskspace)
+    if rc == 0 and not run.cmd_p.no_hdd and ostmpl:
+        # update_param(): OSTEMPLATE keeps the EZ template sign "."
+        env.ostmpl = ostmpl if ostmpl.startswith(".") else "." + ostmpl
+        extra.extend(_vztt_params(run, ostmpl))
+    if rc == 0 and dst != private:
+        os.rename(dst, private)
+    if rc:
+        fsops.rm_rf(dst)
+    return rc
+
+
+def _do_create_private(run, dst, ostmpl, vzpkg_conf, diskspace):
+    from . import vztmpl
+    log = run.log
+    rc, tarball, _name = vztmpl.cache_tarball(run, vzpkg_conf, ostmpl, "ext4")
+    if rc:
+        return rc
+    if ".plain.ploop" not in os.path.basename(tarball or ""):
+        log.error("The cached package set '%s' is not compatible with layout 5."
+                  " Update the cache" % (tarball or ""))
         return 21
-    if vps.diskspace is None:
-        vps.diskspace = (10485760, 10485760)
-    tarball = find_template(run, vps.template or "/vz/template", vps.ostmpl)
-    if tarball is None:
-        log.error("Unable to get the cached package set for %s: OS template not found" % vps.ostmpl)
-        log.error("Creation of Container private area failed")
-        return 91
     log.info("Creating Container private area (%s) with applications from config (%s)"
-             % (vps.ostmpl, "ve-%s.conf-sample" % sample if sample else os.path.basename(src)))
-    tmp = vps.private + ".private_temporary"
-    fsops.rm_rf(tmp)
-    os.makedirs(tmp)
-    fs_dir = make_ploop(run, tmp, vps.diskspace[1])
+             % (ostmpl, vzpkg_conf))
+    size = diskspace[1] if diskspace[1] < cfg.LONG_MAX else PLOOP_MAX_FS_SIZE_K
+    fs_dir = make_ploop_vz7(dst, size)
     rc = unpack_vz7(tarball, fs_dir)
     if rc:
-        # create_env_private(): the temporary area destroyed and VE_PRIVATE
-        # forgotten, so vzctl2_env_destroy() then complains about it.
-        fsops.rm_rf(tmp)
-        log.error("VE_PRIVATE is not set")
-        log.error("Creation of Container private area failed")
         return rc
-    os.makedirs(os.path.dirname(vps.private) or "/", exist_ok=True)
-    os.rename(tmp, vps.private)
-    veconf = os.path.join(vps.private, "ve.conf")
-    if src != paths.VZ_CONF:
-        shutil.copyfile(src, veconf + ".new")
-    else:
-        open(veconf + ".new", "w").close()
-    os.rename(veconf + ".new", veconf)
-    os.makedirs(vps.root, exist_ok=True)
-    log.info("Container is mounted")
-    log.info("Postcreate action done")
-    log.info("Container is unmounted")
-    if cmd.root_orig is None and vps.root_orig is not None:
-        cmd.root_orig = vps.root_orig
-    if cmd.private_orig is None and vps.private_orig is not None:
-        cmd.private_orig = vps.private_orig
-    cmd.ostmpl = vps.ostmpl
-    cmd.layout = "ploop"
-    cmd.diskspace = vps.diskspace
-    old = cfg.Params()
-    cfg.merge(old, conf_p)
-    old.ip = list(conf_p.ip)
-    cfg.save_config(veconf, cmd, old, log, quiet_success=True)
-    try:
-        if os.path.lexists(conf):
-            os.unlink(conf)
-        os.symlink(veconf, conf)
-    except OSError as exc:
-        log.error("Unable to create the symlink: %s" % conf, exc.errno)
-        return 3
-    if cmd.name is not None:
-        rc = apply_mod.set_name(run, cmd.name, None)
-        if rc:
-            # vzctl2_env_create()'s err: path: the new CT is destroyed
-            # (e.g. --name . passes the check, then its link cannot be made)
-            for path in (conf,):
-                if os.path.lexists(path):
-                    os.unlink(path)
-            fsops.rm_rf(vps.private)
-            log.error("Creation of Container private area failed")
-            return rc
-    log.info("Container private area %s created" % vps.private)
+    log.info("Resize the image %s to %dK" % (os.path.join(dst, "root.hdd"), size))
+    run.cmd_p.diskspace = (size, size)
     return 0
+
+
+def _vztt_params(run, ostmpl):
+    """create.c update_vztt_param(): TECHNOLOGIES, DISTRIBUTION, OSRELEASE
+    and JOURNALED_QUOTA as vzpkg answers them."""
+    from . import vztmpl
+    out = []
+    rc, line = vztmpl.field(run, ostmpl, "technologies")
+    techs = line.split()
+    if rc == 0 and techs:
+        out.append(("TECHNOLOGIES", " ".join(techs)))
+    rc, line = vztmpl.field(run, ostmpl, "distribution")
+    if rc == 0:
+        out.append(("DISTRIBUTION", line))
+    rc, line = vztmpl.field(run, ostmpl, "osrelease")
+    if rc == 0 and line:
+        out.append(("OSRELEASE", line))
+    if run.cmd_p.yesno.get("JOURNALED_QUOTA") is None and not vztmpl.jquota(run, ostmpl):
+        out.append(("JOURNALED_QUOTA", "no"))
+    return out
+
+
+def _postcreate_vz7(private):
+    """postcreate.sh's visible effect: an /etc/resolv.conf in the new CT."""
+    etc = os.path.join(private, "root.hdd", "fs", "etc")
+    if os.path.isdir(etc) and not os.path.lexists(os.path.join(etc, "resolv.conf")):
+        open(os.path.join(etc, "resolv.conf"), "a").close()

@@ -12,7 +12,7 @@ from .. import paths
 from . import apply as apply_mod
 from . import config as cfg
 from . import fsops
-from ..getopt import GetoptError, Getopt, LongOpt, NO_ARG
+from ..getopt import GetoptError, Getopt, LongOpt, NO_ARG, REQ_ARG
 
 START_STOP = ["force", "skip_ve_setup", "wait", "fast", "skip-umount", "skip-fsck",
               "skip-remount"]
@@ -292,6 +292,10 @@ def start(run, restarting=False):
         rc = cpt.do_restore(run, dump)
         if rc == 0:
             return 0
+    if not run.legacy and g.ostmpl and not run.vps_p.raw.get("OSRELEASE"):
+        # env.c get_virt_osrelease(): vztmpl_get_osrelease()
+        from . import vztmpl
+        vztmpl.field(run, g.ostmpl, "osrelease")
     rc = do_start(run, skip_setup="skip_ve_setup" in flags, wait="wait" in flags)
     if run.legacy and run.vps_p.layout is None and run.conf_exists:
         layout = apply_mod.layout_of(run)
@@ -321,7 +325,11 @@ def umount(run):
 
 def status(run):
     g = run.gparam
-    exist = bool(g.private) and os.path.exists(g.private) and os.path.exists(run.conf_path)
+    if run.legacy:
+        exist = bool(g.private) and os.path.exists(g.private) and os.path.exists(run.conf_path)
+    else:
+        # vzctl2_get_env_status(): a config file (the link followed) and its private area
+        exist = os.path.isfile(run.conf_path) and bool(g.private) and os.path.isdir(g.private)
     mounted = apply_mod.is_mounted(run, quiet=not run.legacy) == 1
     running = fsops.is_running(run.veid)
     suspended = exist and not running and os.path.exists(_dumpfile(run))
@@ -337,6 +345,8 @@ def status(run):
 
 
 def destroy(run):
+    if not run.legacy:
+        return _destroy_vz7(run)
     log = run.log
     g = run.gparam
     if not g.private:
@@ -368,9 +378,7 @@ def destroy(run):
         os.unlink(_quota_path(run))
     except OSError:
         pass
-    if not run.legacy:
-        apply_mod.remove_names(run.veid)
-    move_config(run.veid, backup=True, vz7=not run.legacy)
+    move_config(run.veid, backup=True)
     try:
         os.unlink(_dumpfile(run))
     except FileNotFoundError:
@@ -384,9 +392,120 @@ def destroy(run):
     if rc:
         return rc
     log.info("Container private area was destroyed")
-    if run.legacy:
-        apply_mod.remove_names(run.veid)
+    apply_mod.remove_names(run.veid)
     return 0
+
+
+def _destroy_vz7(run):
+    """libvzctl destroy.c vzctl_env_destroy(): the names and the
+    registration go first (vzctl2_env_unreg(): "Container unregistered
+    succesfully", sic), then the private area, the config link, the dump
+    and VE_ROOT."""
+    from . import register
+    log = run.log
+    g = run.gparam
+    if not g.private:
+        log.error("VE_PRIVATE is not set")
+        return 23
+    if fsops.is_running(run.veid):
+        log.error("Container is currently running. Stop it before proceeding.")
+        return 4
+    if apply_mod.is_mounted(run, quiet=True) == 1:
+        rc = do_umount(run)
+        if rc:
+            return rc
+    real = os.path.realpath(g.private)
+    if os.path.exists(g.private) and os.path.basename(real) != str(run.veid):
+        log.error("Container's private area (%s) does not resemble a valid container directory."
+                  " Container removal is aborted to avoid accidential data loss." % g.private)
+        return 52
+    log.info(run.msg("destroying", g.private))
+    _remove_names_vz7(run)
+    rc = register.unregister(run)
+    if rc:
+        return rc
+    rc = destroy_dir(run, g.private)
+    if rc:
+        return rc
+    move_config(run.veid, backup=True, vz7=True)
+    try:
+        os.unlink(_dumpfile(run))
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        fsops.rm_rf(_dumpfile(run))
+    if g.root:
+        try:
+            os.rmdir(g.root)
+        except OSError:
+            pass
+    log.info("Container private area was destroyed")
+    return 0
+
+
+def _remove_names_vz7(run):
+    """name.c remove_names(): every /etc/vz/names entry that is the CT's ve.conf."""
+    veconf = os.path.realpath(run.conf_path)
+    try:
+        entries = os.listdir(paths.NAMES_DIR)
+    except OSError:
+        return
+    for entry in entries:
+        link = os.path.join(paths.NAMES_DIR, entry)
+        try:
+            if os.path.samefile(link, veconf):
+                os.unlink(link)
+        except OSError:
+            pass
+
+
+def parse_register(run):
+    """ParseRegisterOptions()."""
+    names = [("skip_cluster", NO_ARG), ("force", NO_ARG), ("renew", NO_ARG), ("start", NO_ARG),
+             ("id", REQ_ARG), ("uuid", REQ_ARG), ("name", REQ_ARG)]
+    getter = Getopt(run.argv, [LongOpt(n, a, n) for n, a in names], run.log.raw_err,
+                    prog=run.ident or "vzctl")
+    run.flags = set()
+    run.reg_uuid = None
+    run.reg_name = None
+    try:
+        for opt, value, _given in getter:
+            if opt.name in ("id", "uuid"):
+                run.reg_uuid = cfg.parse_ctid_vz7(value)
+                if run.reg_uuid is None:
+                    run.log.raw_err("Invalid guid is specified: %s" % value)
+                    return 20
+            elif opt.name == "name":
+                run.reg_name = value
+            else:
+                run.flags.add(opt.name)
+    except GetoptError:
+        return 21
+    if getter.rest:
+        run.log.raw_out("non-option ARGV-elements: " + "".join("%s " % a for a in getter.rest)
+                        + "\n")
+        return 20
+    return 0
+
+
+def register(run):
+    """vzctl register <path> [<ctid>] [--force]: vzctl2_env_register()."""
+    from . import register as reg
+    path = run.register_path
+    ctid = str(run.veid) if run.veid is not None else None
+    if ctid is None:
+        values = cfg.raw_values_vz7(os.path.join(path, "ve.conf"))
+        ctid = cfg.parse_ctid_vz7(values.get("VEID") or "") or \
+            reg.new_uuid(values.get("UUID") or "")
+    rc = reg.register(run, path, ctid, uuid=run.reg_uuid, name=run.reg_name,
+                      force="force" in run.flags)
+    return 255 if rc else 0
+
+
+def unregister(run):
+    """vzctl unregister <ctid>: vzctl2_env_unregister()."""
+    from . import register as reg
+    return reg.unregister(run)
 
 
 def destroy_dir(run, directory):
