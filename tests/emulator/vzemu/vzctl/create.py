@@ -542,7 +542,6 @@ def _do_create_private(run, dst, ostmpl, vzpkg_conf, diskspace):
     if rc:
         return rc
     log.info("Resize the image %s to %dK" % (os.path.join(dst, "root.hdd"), size))
-    run.cmd_p.diskspace = (size, size)
     return 0
 
 

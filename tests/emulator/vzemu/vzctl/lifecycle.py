@@ -221,7 +221,7 @@ def do_start(run, skip_setup=False, wait=False):
         rc = do_mount(run)
         if rc:
             return rc
-    if not skip_setup:
+    if not skip_setup and run.legacy:
         _setup_messages(run)
     fsops.set_running(run.veid, True, json.dumps({"start": time.time(), "ip": g.ip}))
     if wait:

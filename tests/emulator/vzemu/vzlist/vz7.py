@@ -148,6 +148,16 @@ def _str(attr, fmt):
     return text, json
 
 
+def _name():
+    """print_name(): "-" for a CT without a name, in JSON too (print_str())."""
+    def text(ct, index, last, ctx):
+        return _out(cfmt(b"%-32s", ct.name if ct.name is not None else b"-"))
+
+    def json(ct, index):
+        return json_str(ct.name if ct.name is not None else b"-")
+    return text, json
+
+
 def _smart_name():
     def text(ct, index, last, ctx):
         return _out(b"%-32s" % (ct.name if ct.name is not None else ct.ctid))
@@ -509,7 +519,7 @@ def _build_fields():
         F("uuid", "UUID", "%36s", 0, RES_NONE, _str("uuid", b"%36s"), _eid_cmp),
         F("hostname", "HOSTNAME", "%-32s", 0, RES_HOSTNAME, _str("hostname", b"%-32s"),
           str_cmp("hostname")),
-        F("name", "NAME", "%-32s", 0, RES_NAME, _str("name", b"%-32s"), str_cmp("name")),
+        F("name", "NAME", "%-32s", 0, RES_NAME, _name(), str_cmp("name")),
         F("smart_name", "NAME", "%-32s", 0, RES_NAME, _smart_name(), str_cmp("name")),
         F("description", "DESCRIPTION", "%-32s", 0, RES_DESCRIPTION,
           _str("description", b"%-32s"), str_cmp("description")),
