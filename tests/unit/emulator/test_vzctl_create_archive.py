@@ -11,6 +11,7 @@ exit VZ_FS_NEW_VE_PRVT = 48), libvzctl vz7 scripts/vz-create_prvt.in
 Container private area failed``), GNU tar's manual (6.10.2 Absolute File
 Names) and GNU tar 1.34's own output.
 """
+import json
 import os
 import re
 import stat
@@ -19,13 +20,24 @@ import tarfile
 import pytest
 
 from harness.archives import template_tarball
+from vzemu import provision
 
 CACHE = "/vz/template/cache"
 
 
 def _template(name, members):
-    """/vz/template/cache/NAME.tar.gz holding ``members`` ((name, attrs) pairs)."""
-    return template_tarball(os.path.join(CACHE, name + ".tar.gz"), members, hostname=False)
+    """The OS template NAME holding ``members`` ((name, attrs) pairs): the
+    cache /vz/template/cache/NAME.tar.gz (legacy), or on vz7 an EZ template
+    NAME-x86_64 as vzpkg finds it (vzctl asks for the "-x86_64" name) with
+    its cache NAME-x86_64.plain.ploopv2.tar.gz; returns the cache's path."""
+    with open("/var/lib/vzemu/host.json") as handle:
+        flavour = json.load(handle)["flavour"]
+    if flavour == "legacy":
+        return template_tarball(os.path.join(CACHE, name + ".tar.gz"), members, hostname=False)
+    staged = template_tarball(os.path.join(CACHE, "staged.tar.gz"), members, hostname=False)
+    provision.install_ez_template(name + "-x86_64", staged)
+    os.unlink(staged)
+    return os.path.join(CACHE, name + "-x86_64.plain.ploopv2.tar.gz")
 
 
 def _tree(top, skip=()):

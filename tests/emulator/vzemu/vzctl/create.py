@@ -485,8 +485,13 @@ def _run_vz7(run):
     rc = register.register(run, private, ctid, uuid=register.new_uuid(ctid, cmd.uuid),
                            name=name, force=True)
     if rc:
+        # vzctl2_env_create()'s err: path: VZCTL_E_REGISTER, the new CT destroyed
+        from .lifecycle import _destroy_vz7
+        run.vps_p = cfg.Params()
+        cfg.load_conf(veconf, run.veid, run.vps_p, run.host, log, warn=False)
+        _destroy_vz7(run)
         log.error(run.msg("create_failed"))
-        return 255
+        return 140
     log.info("Container private area %s created" % private)
     return 0
 

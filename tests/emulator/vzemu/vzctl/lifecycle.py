@@ -223,6 +223,12 @@ def do_start(run, skip_setup=False, wait=False):
             return rc
     if not skip_setup and run.legacy:
         _setup_messages(run)
+    elif not skip_setup:
+        if g.ip:
+            # libvzctl net.c env_ip_ctl(): the addresses without masks, each with a space
+            from .envconf import ip_addr
+            log.info("Adding ip address(es): %s" % "".join("%s " % ip_addr(ip) for ip in g.ip))
+        apply_mod.configure_inside(run, g)
     fsops.set_running(run.veid, True, json.dumps({"start": time.time(), "ip": g.ip}))
     if wait:
         log.info("Container start in progress, waiting ...")
@@ -409,7 +415,7 @@ def _destroy_vz7(run):
         return 23
     if fsops.is_running(run.veid):
         log.error("Container is currently running. Stop it before proceeding.")
-        return 4
+        return 32
     if apply_mod.is_mounted(run, quiet=True) == 1:
         rc = do_umount(run)
         if rc:

@@ -83,7 +83,8 @@ def register(run, path, ctid, uuid=None, name=None, force=False):
             os.symlink(veconf, link)
         except OSError as exc:
             log.error("Unable to create the link %s" % link, exc.errno)
-            log.error("Container registration failed: Unable to create the link %s" % link)
+            log.error("Container registration failed: Unable to create the link %s: %s"
+                      % (link, os.strerror(exc.errno)))
             return -1
     entries += [("VEID", ctid), ("UUID", uuid)]
     envconf.conf_save(veconf, entries)
@@ -134,7 +135,7 @@ def unregister(run, keep_veid=False):
     conf = run.conf_path
     if fsops.is_running(run.veid):
         log.error("Container is running, Stop Container before proceeding.")
-        return 4
+        return 32
     if not private or not os.path.exists(private):
         _unlink(conf)
         log.info("Container unregistered succesfully")

@@ -65,9 +65,11 @@ def _run_vz7(run):
         if cmd.vz7_disk is not None:
             log.error("It is not allowed to use the --diskspace option without --save")
             return 20
-    ret = _set_vz7(run)
+    ret, applied = _set_vz7(run)
     if cmd.save:
-        entries = envconf.store(run.vps_p, cmd)
+        # what Set() did not get to merge (it failed before
+        # vzctl_apply_param()) is not saved: the config is written as it was
+        entries = envconf.store(run.vps_p, cmd) if applied else []
         try:
             envconf.conf_save(run.conf_path, entries)
         except OSError as exc:
@@ -83,7 +85,7 @@ def _run_vz7(run):
 
 
 def _set_vz7(run):
-    """vz.c Set()."""
+    """vz.c Set(): (exit code, whether the parameters were merged)."""
     from . import envconf
     log = run.log
     cmd = run.cmd_p
@@ -93,19 +95,19 @@ def _set_vz7(run):
         name, cmd.name = cmd.name, None
         rc = apply_mod.set_name(run, name, old.name)
         if rc:
-            return rc
+            return rc, False
     if cmd.vz7_disk is not None:
         rc = _resize_vz7(run, cmd.vz7_disk)
         if rc:
-            return rc
+            return rc, False
     is_run = apply_mod.is_running(run)
     if cmd.userpw:
         rc = apply_mod.set_userpasswd(run, is_run)
         if rc:
-            return rc
+            return rc, False
     rc = envconf.merge_ifname(old.veth, cmd, log)
     if rc:
-        return rc
+        return rc, False
     if is_run:
         updates = {}
         if cmd.ub:
@@ -114,7 +116,7 @@ def _set_vz7(run):
             updates["hostname"] = cmd.hostname
         if updates:
             apply_mod._record(run, updates)
-    return 0
+    return 0, True
 
 
 def _resize_vz7(run, size):
