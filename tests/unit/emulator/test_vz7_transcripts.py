@@ -200,7 +200,6 @@ def names_state():
 
 
 def _diff(before, after):
-    import difflib  # noqa: F401 - diff(1) is the format the transcripts show
     import subprocess
     import tempfile
     with tempfile.NamedTemporaryFile("w", delete=False) as one, \

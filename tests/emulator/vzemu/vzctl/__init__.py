@@ -223,7 +223,7 @@ def _prelude_vz7(run, argv):
     vzctl2_parse_ctid(); create and register take only an id).  Returns
     (exit code or None, the command table)."""
     from . import config as cfg
-    host, log, out = run.host, run.log, run.out
+    log, out = run.log, run.out
     args = list(argv)
     verbose = 0
     quiet = False

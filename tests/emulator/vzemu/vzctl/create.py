@@ -387,7 +387,7 @@ def _run_vz7(run):
     (or CTID.conf, or vz.conf's CONFIGFILE), the private area in
     VE_PRIVATE.private_temporary (its ploop image from the cache ``vzpkg
     info`` names, then resized), ve.conf saved, the CT registered."""
-    from . import envconf, register, vztmpl
+    from . import envconf, register
     log = run.log
     cmd = run.cmd_p
     ctid = str(run.veid)
@@ -499,7 +499,6 @@ def _run_vz7(run):
 def _create_private_vz7(run, private, ostmpl, vzpkg_conf, diskspace, env, extra):
     """create_env_private(): 0 or the exit code; ``extra`` gets what
     update_param() stores besides the command's parameters."""
-    from . import vztmpl
     log = run.log
     os.makedirs(os.path.dirname(private) or "/", exist_ok=True)
     if not os.path.exists(private):
