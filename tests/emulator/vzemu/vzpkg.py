@@ -265,7 +265,8 @@ def main(host, argv, out):
             opts[arg] = args.pop(0)
         elif arg.startswith("--vefstype="):
             opts["--vefstype"] = arg.split("=", 1)[1]
-        elif arg in ("-f", "--force", "--skiplock", "-C", "--cache", "-O", "--os"):
+        elif arg in ("-f", "--force", "--skiplock", "-C", "--cache", "-O", "--os", "-c",
+                     "--cached"):
             opts[arg] = True
         else:
             rest.append(arg)
@@ -280,11 +281,19 @@ def main(host, argv, out):
             return VZT_BAD_PARAM
         return show_tmpl_info(tmpldir, rest[0], rest[1:], quiet, log, out)
     if command == "list":
+        # vztt.c print_os_tmpl_record(): the name padded to column 34, a
+        # space, the cache's mtime (template.c os_tmpl_get_timestamp(),
+        # local time) unless -q; -c/--cached: cached ones only
         for name in installed(tmpldir):
-            if "-C" in opts or "--cache" in opts:
-                if cache_tarball(tmpldir, name) is None:
-                    continue
-            out.stdout(name)
+            cache = cache_tarball(tmpldir, name)
+            if ("-c" in opts or "--cached" in opts) and cache is None:
+                continue
+            stamp = ""
+            if cache is not None and not quiet:
+                import time
+                stamp = time.strftime("%Y-%m-%d %H:%M:%S",
+                                      time.localtime(os.stat(cache).st_mtime))
+            out.stdout("%-34s %s" % (name, stamp))
         return 0
     if command in ("create cache", "update cache", "install template", "update template"):
         for name in rest:
