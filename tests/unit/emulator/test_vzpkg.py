@@ -56,8 +56,8 @@ def test_list(emu_host):
     rc, out, err = _vzpkg(emu_host, "list")
     assert (rc, err) == (0, "")
     # the base set is installed too, without a cache (so without a timestamp)
-    assert re.fullmatch(r"debian-12\.0-x86_64 {16}\n"
-                        r"debian-12\.0-x86_64-minimal {7} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n", out)
+    assert re.fullmatch(r"debian-12\.0-x86_64 {17}\n"
+                        r"debian-12\.0-x86_64-minimal {9}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n", out)
     assert _vzpkg(emu_host, "list", "-q", "-c") == (0, "%-34s \n" % TEMPLATE, "")
 
 
