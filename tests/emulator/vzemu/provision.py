@@ -79,8 +79,9 @@ def install_ez_template(name, tarball):
     """An OS template ``<osname>-<osver>-<arch>[-<set>]`` as vztt lays it
     out (TEMPLATE/<osname>/<osver>/<arch>/config/os/<set>/, the base set
     "default" too) and its cache as vztt names it
-    (cache/<name>.plain.ploopv2.tar.gz; the emulated ploop image is a
-    directory, so the cache holds the CT's files)."""
+    (cache/<name>.plain.ploopv2.tar.gz, recompressed if need be; the
+    emulated ploop image is a directory, so the cache holds the CT's
+    files)."""
     parts = name.split("-")
     osname, ver, arch = parts[0], parts[1], parts[2]
     sets = ["default"] + (["-".join(parts[3:])] if len(parts) > 3 else [])
@@ -92,8 +93,19 @@ def install_ez_template(name, tarball):
         for entry, text in sorted(EZ_METADATA.items()):
             with open(os.path.join(confdir, entry), "w") as handle:
                 handle.write(text % fields)
-    shutil.copyfile(tarball, os.path.join(paths.VZ_ROOT_DIR, "template", "cache",
-                                          name + ".plain.ploopv2" + _tar_suffix(tarball)))
+    target = os.path.join(paths.VZ_ROOT_DIR, "template", "cache", name + ".plain.ploopv2.tar.gz")
+    suffix = _tar_suffix(tarball)
+    if suffix == ".tar.gz":
+        shutil.copyfile(tarball, target)
+        return
+    # vztt's caches are .tar.lz4, .tar.lzrw or .tar.gz (util.c
+    # tmpl_get_cache_tar_by_type()): another compression is made .tar.gz
+    import bz2
+    import gzip
+    import lzma
+    opener = {".tar.bz2": bz2.open, ".tar.xz": lzma.open, ".tar": open}[suffix]
+    with opener(tarball, "rb") as src, gzip.open(target, "wb", compresslevel=1) as dst:
+        shutil.copyfileobj(src, dst)
 
 
 def _tar_suffix(tarball):
