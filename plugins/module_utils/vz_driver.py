@@ -8,9 +8,10 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_pending, vz_plan, vz_preflight, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils import (
+    vz_conf, vz_model, vz_pending, vz_plan, vz_preflight, vz_settings, vz_xml)
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzInputError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import ABSENT, KIB, STOPPED, parse_status
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import ABSENT, STOPPED, parse_status
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import run_in_order
 
 
@@ -63,7 +64,7 @@ class Driver(object):
         if not os.path.exists(path):
             return None
         conf = vz_conf.read_conf(path)
-        current = vz_conf.container_from_conf(ctid, conf, self.globals)
+        current = vz_model.container_from_conf(ctid, conf, self.globals)
         if with_status:
             _rc, out, _err = self.runner.run(["vzctl", "status", ctid])
             current.status = parse_status(out)
@@ -85,17 +86,20 @@ class Driver(object):
         # vzctl 7 has ploop only; vzctl 4.x falls back to simfs without VE_LAYOUT.
         layout = desired.layout or self.globals.get("VE_LAYOUT") or (
             "ploop" if self.vz7 else None)
+        # vz.conf's defaults, then what each create option writes (vz_settings' keys and encodings).
         values.update({
-            "OSTEMPLATE": desired.ostemplate or self.globals.get("DEF_OSTEMPLATE"),
             "ORIGIN_SAMPLE": profile,
-            "VE_PRIVATE": desired.private or self.globals.get("VE_PRIVATE"),
-            "VE_ROOT": desired.root or self.globals.get("VE_ROOT"),
+            "OSTEMPLATE": self.globals.get("DEF_OSTEMPLATE"),
+            "VE_PRIVATE": self.globals.get("VE_PRIVATE"),
+            "VE_ROOT": self.globals.get("VE_ROOT"),
         })
         if layout:
             values["VE_LAYOUT"] = layout
-        if desired.diskspace is not None:
-            values["DISKSPACE"] = "%d:%d" % (desired.diskspace[0] // KIB, desired.diskspace[1] // KIB)
-        predicted = vz_conf.container_from_conf(
+        for setting in vz_settings.SETTINGS:
+            value = getattr(desired, setting.name)
+            if setting.create_flag is not None and value is not None:
+                values[setting.key.key] = setting.key.encode(value)
+        predicted = vz_model.container_from_conf(
             ctid, vz_conf.ConfFile(conf.path, {k: v for k, v in values.items() if v is not None}),
             self.globals)
         predicted.status = STOPPED
@@ -104,9 +108,10 @@ class Driver(object):
     # ------------------------------------------------------------------ converging
 
     def check_host_support(self, desired):
-        if desired.capabilities and self.vz7:
-            raise VzInputError("capabilities", "OpenVZ 7's vzctl ignores --capability (deprecated "
-                                               "there), so this setting cannot be managed on this host")
+        flavour = vz_settings.VZ7 if self.vz7 else vz_settings.LEGACY
+        for setting in vz_settings.SETTINGS:
+            if flavour not in setting.flavours and getattr(desired, setting.name):
+                raise VzInputError(setting.param, setting.unsupported[flavour])
 
     def preflight(self, ctid, current, desired, base_keys):
         """Everything vzctl would refuse half-way, checked before the first call."""

@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, openvz.vz contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Per-setting comparison and the ``vzctl set`` options that close a difference.
+"""The kinds of comparison and of ``vzctl set`` options the settings use.
 
-Each setting is declared once here: how the host's value and the wanted value
-compare, and which options change one into the other.  The planner only walks
-this table.
+vz_settings declares, per setting, which comparison and which option builder
+applies; this module holds their code.  A comparison is ``same(current,
+desired)``; an option builder is ``args(current, desired)`` and returns the
+options that turn ``current`` into ``desired``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,10 +16,10 @@ import ipaddress
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_facts, vz_units, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError, VzStateError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_model import NETIF_KEYS, merge_netifs
+from ansible_collections.openvz.vz.plugins.module_utils.vz_conf_values import NETIF_KEYS
 
 
-def _equal(current, desired):
+def equal(current, desired):
     return current == desired
 
 
@@ -31,26 +32,30 @@ def _ip_key(address):
     return ip + ("/" + prefix if prefix else "")
 
 
-def _same_ips(current, desired):
+def same_ips(current, desired):
     return sorted(_ip_key(a) for a in current or []) == sorted(_ip_key(a) for a in desired)
 
 
-def _same_pages(current, desired):
+def same_pages(current, desired):
     if current is None:
         return False
     return current // vz_facts.PAGE == desired // vz_facts.PAGE
 
 
-def _same_kib_pair(current, desired):
+def same_kib_pair(current, desired):
     if current is None:
         return False
     kib = vz_facts.KIB
     return (current[0] // kib, current[1] // kib) == (desired[0] // kib, desired[1] // kib)
 
 
-def _subset(current, desired):
+def subset(current, desired):
     current = current or {}
     return all(current.get(key) == value for key, value in desired.items())
+
+
+def same_set(current, desired):
+    return sorted(current or []) == sorted(desired)
 
 
 # MAC addresses are case-insensitive; interface and bridge names are not.
@@ -62,7 +67,7 @@ def _netif_value(netif, key):
     return _NETIF_FOLD.get(key, str)(value)
 
 
-def _same_netifs(current, desired):
+def same_netifs(current, desired):
     by_name = {netif["ifname"]: netif for netif in current or []}
     if sorted(by_name) != sorted(netif["ifname"] for netif in desired):
         return False
@@ -74,26 +79,26 @@ def _same_netifs(current, desired):
     return True
 
 
-def _same_ubc(current, desired):
+def same_ubc(current, desired):
     current = current or {}
     return all(current.get(key) == list(value) for key, value in desired.items())
 
 
 # ------------------------------------------------------------------ options
 
-def _opt(flag):
+def option(flag):
     return lambda current, desired: [flag, str(desired)]
 
 
-def _yesno(flag):
+def yes_no(flag):
     return lambda current, desired: [flag, "yes" if desired else "no"]
 
 
-def _size(flag):
+def size(flag):
     return lambda current, desired: [flag, vz_units.format_size(desired)]
 
 
-def _ip_args(current, desired):
+def ip_args(current, desired):
     # The whole list in one call, never a delta: a delta computed from a state
     # read before vzctl took the CT lock would merge two concurrent plays.
     args = ["--ipdel", "all"]
@@ -102,7 +107,7 @@ def _ip_args(current, desired):
     return args
 
 
-def _list_args(flag, param):
+def list_args(flag, param):
     def build(current, desired):
         if not desired:
             raise VzInputError(param, "vzctl cannot empty this list; give the wanted entries "
@@ -114,17 +119,19 @@ def _list_args(flag, param):
     return build
 
 
-def _disk_pair(flag):
+def size_pair(flag):
     def build(current, desired):
         return [flag, "%s:%s" % (vz_units.format_size(desired[0]), vz_units.format_size(desired[1]))]
     return build
 
 
-def _inode_pair(current, desired):
-    return ["--diskinodes", "%d:%d" % desired]
+def count_pair(flag):
+    def build(current, desired):
+        return [flag, "%d:%d" % tuple(desired)]
+    return build
 
 
-def _switch_args(flag):
+def switch_args(flag):
     def build(current, desired):
         current = current or {}
         changed = ["%s:%s" % (key.lower(), "on" if value else "off")
@@ -133,7 +140,7 @@ def _switch_args(flag):
     return build
 
 
-def _devnode_args(current, desired):
+def devnode_args(current, desired):
     args = []
     wanted_devices = [node.rsplit(":", 1)[0] for node in desired]
     for node in current or []:
@@ -145,7 +152,7 @@ def _devnode_args(current, desired):
     return args
 
 
-def _ubc_args(current, desired):
+def ubc_args(current, desired):
     current = current or {}
     args = []
     for key in sorted(desired):
@@ -153,6 +160,17 @@ def _ubc_args(current, desired):
             barrier, limit = desired[key]
             args += ["--" + key, "%s:%s" % (vz_facts.limit_text(barrier), vz_facts.limit_text(limit))]
     return args
+
+
+def merge_netifs(current, desired):
+    """Desired NETIF entries, filling fields the task left out from the host's entry."""
+    by_name = {netif["ifname"]: netif for netif in current}
+    merged = []
+    for netif in desired:
+        base = dict(by_name.get(netif["ifname"], {}))
+        base.update({key: value for key, value in netif.items() if value is not None})
+        merged.append(base)
+    return merged
 
 
 def netif_add_arg(netif):
@@ -164,7 +182,7 @@ def netif_add_arg(netif):
     return ",".join(fields)
 
 
-def netif_changes(current, desired):
+def netif_args(current, desired):
     """The args that set the whole interface list in the main set call.
 
     Like IP addresses, the list is replaced whole (``--netif_del all`` and one
@@ -187,40 +205,3 @@ def _check_host_netif(netif):
             except VzInputError as exc:
                 raise VzStateError("the container config's NETIF entry for %s holds %s; give netifs[].%s "
                                    "in the task to replace it" % (netif.get("ifname"), exc, key))
-
-
-class Field(object):
-    def __init__(self, name, same, args, restart=False):
-        self.name = name
-        self.same = same
-        self.args = args
-        # vzctl saves these on a running CT but applies them only at the next start.
-        self.restart = restart
-
-
-# Order = order of options in the generated ``vzctl set`` call.
-SET_FIELDS = (
-    Field("name", _equal, _opt("--name")),
-    Field("description", _equal, _opt("--description")),
-    Field("hostname", _equal, _opt("--hostname")),
-    Field("ip_addresses", _same_ips, _ip_args),
-    Field("nameservers", _equal, _list_args("--nameserver", "nameservers")),
-    Field("searchdomains", _equal, _list_args("--searchdomain", "searchdomains")),
-    Field("onboot", _equal, _yesno("--onboot")),
-    Field("memory", _same_pages, _size("--ram")),
-    Field("swap", _same_pages, _size("--swap")),
-    Field("cpus", _equal, _opt("--cpus")),
-    Field("cpulimit", _equal, _opt("--cpulimit")),
-    Field("cpuunits", _equal, _opt("--cpuunits")),
-    Field("diskspace", _same_kib_pair, _disk_pair("--diskspace")),
-    Field("diskinodes", _equal, _inode_pair),
-    Field("features", _subset, _switch_args("--features"), restart=True),
-    Field("capabilities", _subset, _switch_args("--capability"), restart=True),
-    Field("devnodes", lambda c, d: sorted(c or []) == sorted(d), _devnode_args),
-    Field("stop_timeout", _equal, _opt("--stop-timeout")),
-    Field("ubc", _same_ubc, _ubc_args),
-)
-
-NETIFS = Field("netifs", _same_netifs, None)
-
-SET_FIELDS_BY_NAME = dict((field.name, field) for field in SET_FIELDS)

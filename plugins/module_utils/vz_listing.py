@@ -17,7 +17,7 @@ __metaclass__ = type
 import io
 import json
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf
+from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_model
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzStateError
 
 # ctid is an int on vzctl 4.x and a string on OpenVZ 7; status is one word
@@ -85,7 +85,7 @@ def containers(entries, read_conf_text, globals_, selection=None):
         if text is None:
             continue
         try:
-            container = vz_conf.container_from_conf(ctid, vz_conf.parse_conf_text(text, path), globals_)
+            container = vz_model.container_from_conf(ctid, vz_conf.parse_conf_text(text, path), globals_)
         except VzError as exc:
             warnings.append("container %s left out: %s" % (ctid, exc))
             continue

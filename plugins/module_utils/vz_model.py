@@ -4,7 +4,8 @@
 """The container model every other part of the driver speaks.
 
 One ``Container`` holds what the host has (read from CTID.conf) or what a task
-wants (from parameters or domain XML).  ``None`` means "not set": on the
+wants (from parameters or domain XML); its fields are the settings of
+vz_settings plus who the container is.  ``None`` means "not set": on the
 desired side it leaves the host's value alone.  ``status`` is one of the run
 states of vz_facts.
 """
@@ -12,21 +13,7 @@ states of vz_facts.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-NETIF_KEYS = ("ifname", "mac", "host_ifname", "host_mac", "bridge")
-
-# Field name -> what it holds.  Sizes are bytes; disk pairs are (soft, hard).
-FIELDS = (
-    "ctid", "name", "uuid", "description",
-    "ostemplate", "profile", "layout", "private", "root",
-    "hostname", "ip_addresses", "netifs", "nameservers", "searchdomains", "onboot",
-    "memory", "swap", "cpus", "cpulimit", "cpuunits",
-    "diskspace", "diskinodes", "features", "capabilities", "devnodes",
-    "stop_timeout", "ubc",
-)
-
-# Fixed at creation: a difference is reported and refused, never "fixed" by
-# recreating the container.
-CREATE_ONLY = ("ostemplate", "profile", "layout", "private", "root")
+from ansible_collections.openvz.vz.plugins.module_utils.vz_settings import BY_NAME, FIELDS, SETTINGS
 
 
 class Container(object):
@@ -51,12 +38,9 @@ class Container(object):
             value = getattr(desired, field)
             if value is None:
                 continue
-            if field in ("features", "capabilities"):
-                combined = dict(getattr(result, field) or {})
-                combined.update(value)
-                value = combined
-            elif field == "netifs":
-                value = merge_netifs(getattr(result, field) or [], value)
+            setting = BY_NAME.get(field)
+            if setting is not None and setting.merge is not None:
+                value = setting.merge(getattr(result, field), value)
             setattr(result, field, _copy_value(value))
         return result
 
@@ -65,22 +49,11 @@ class Container(object):
 
     def to_dict(self):
         data = {field: _copy_value(getattr(self, field)) for field in FIELDS}
-        for pair in ("diskspace", "diskinodes"):
-            if data[pair] is not None:
-                data[pair] = {"soft": data[pair][0], "hard": data[pair][1]}
+        for setting in SETTINGS:
+            if setting.result is not None and data[setting.name] is not None:
+                data[setting.name] = setting.result(data[setting.name])
         data["status"] = self.status
         return data
-
-
-def merge_netifs(current, desired):
-    """Desired NETIF entries, filling fields the task left out from the host's entry."""
-    by_name = {netif["ifname"]: netif for netif in current}
-    merged = []
-    for netif in desired:
-        base = dict(by_name.get(netif["ifname"], {}))
-        base.update({key: value for key, value in netif.items() if value is not None})
-        merged.append(base)
-    return merged
 
 
 def _copy_value(value):
@@ -89,3 +62,11 @@ def _copy_value(value):
     if isinstance(value, dict):
         return dict(value)
     return value
+
+
+def container_from_conf(ctid, conf, globals_):
+    """The model of CT ``ctid`` from its config (a vz_conf.ConfFile), vz.conf supplying defaults."""
+    ct = Container(ctid=ctid, uuid=conf.uuid)
+    for setting in SETTINGS:
+        setattr(ct, setting.name, setting.key.read(conf, globals_))
+    return ct

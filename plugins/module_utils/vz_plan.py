@@ -11,13 +11,10 @@ change: create-only settings that differ are refused.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_fields
 from ansible_collections.openvz.vz.plugins.module_utils.vz_conf import expand_veid
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzStateError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import ABSENT, MOUNTED, RUNNING, STOPPED, SUSPENDED
-from ansible_collections.openvz.vz.plugins.module_utils.vz_model import CREATE_ONLY
-
-PARAM_OF_FIELD = {"profile": "config"}
+from ansible_collections.openvz.vz.plugins.module_utils.vz_settings import SETTINGS
 
 
 class Step(object):
@@ -44,48 +41,46 @@ class Plan(object):
 
 
 def settings_args(current, desired):
-    """(args for one ``vzctl set`` call, restart-only fields)."""
+    """(args for one ``vzctl set`` call, restart-only settings)."""
     args = []
     restart_fields = []
-    for field in vz_fields.SET_FIELDS:
-        wanted = getattr(desired, field.name)
-        if wanted is None or field.same(getattr(current, field.name), wanted):
+    for setting in SETTINGS:
+        wanted = getattr(desired, setting.name)
+        if setting.set_args is None or wanted is None:
             continue
-        args += field.args(getattr(current, field.name), wanted)
-        if field.restart:
-            restart_fields.append(field.name)
-    if desired.netifs is not None and not vz_fields.NETIFS.same(current.netifs, desired.netifs):
-        args += vz_fields.netif_changes(current.netifs, desired.netifs)
+        have = getattr(current, setting.name)
+        if setting.same(have, wanted):
+            continue
+        args += setting.set_args(have, wanted)
+        if setting.restart:
+            restart_fields.append(setting.param)
     return args, restart_fields
 
 
 def check_create_only(current, desired):
-    for field in CREATE_ONLY:
-        wanted = getattr(desired, field)
-        have = getattr(current, field)
-        if wanted is None:
+    for setting in SETTINGS:
+        wanted = getattr(desired, setting.name)
+        if not setting.create_only or wanted is None:
             continue
-        if field in ("private", "root"):
+        have = getattr(current, setting.name)
+        if setting.per_ct_path:
             same = expand_veid(have, current.ctid) == expand_veid(wanted, current.ctid)
         else:
-            same = have == wanted
+            same = setting.same(have, wanted)
         if not same:
             raise VzStateError(
                 "%s: container %s has %r, the task asks for %r. This setting is fixed when a "
                 "container is created; changing it means destroying the container (state: absent) "
                 "and creating it again, which this module never does implicitly."
-                % (PARAM_OF_FIELD.get(field, field), current.ctid, have, wanted))
+                % (setting.param, current.ctid, have, wanted))
 
 
 def create_argv(ctid, desired):
     argv = ["vzctl", "create", ctid]
-    for field, flag in (("ostemplate", "--ostemplate"), ("profile", "--config"),
-                        ("layout", "--layout"), ("private", "--private"), ("root", "--root")):
-        value = getattr(desired, field)
-        if value is not None:
-            argv += [flag, value]
-    if desired.diskspace is not None:
-        argv += vz_fields.SET_FIELDS_BY_NAME["diskspace"].args(None, desired.diskspace)
+    for setting in SETTINGS:
+        value = getattr(desired, setting.name)
+        if setting.create_flag is not None and value is not None:
+            argv += setting.create_args(value)
     return argv
 
 

@@ -256,26 +256,6 @@ def devnode(value, param="devnodes"):
     return text
 
 
-def bounded_int(value, param, low, high):
-    return ascii_int(value, param, low, high)
-
-
-# Integer settings and their bounds: vzctl 4.x's checks (cpuunits 8..500000,
-# src/vzctl.c) or, where vzctl has none, what a host can mean (cpulimit is a
-# percentage of one CPU, so 4096 CPUs at most; a stop timeout of a day).
-INT_BOUNDS = {
-    "cpus": (1, 4096),
-    "cpulimit": (0, 409600),
-    "cpuunits": (8, 500000),
-    "stop_timeout": (0, 86400),
-}
-
-
-def setting_int(setting, value, param=None):
-    low, high = INT_BOUNDS[setting]
-    return ascii_int(value, param or setting, low, high)
-
-
 def uuid(value, param="uuid"):
     """A UUID in canonical lower-case 8-4-4-4-12 form (braces optional on input)."""
     match = _UUID_RE.fullmatch(_text(value, param).strip())

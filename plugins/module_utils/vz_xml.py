@@ -6,6 +6,10 @@
 Elements follow libvirt's OpenVZ driver and libvirt's element order, so that
 ``virsh dumpxml`` of the same container reads the same where libvirt maps a
 setting.  What libvirt has no element for lives in <metadata> under NS.
+
+Where each setting goes is declared in vz_settings (``Setting.xml``); this
+module interprets those declarations in both directions, and holds the code
+of the compound ones (memory, CPU tuning, the filesystem, interfaces, UBC).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,9 +21,11 @@ from ansible_collections.openvz.vz.plugins.module_utils import vz_units, vz_vali
 from ansible_collections.openvz.vz.plugins.module_utils.vz_conf import expand_veid
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import (
-    LONG_MAX as _UNLIMITED, RUNNING, UBC_DIVISORS, UNLIMITED, limit_text)
+    LONG_MAX as _UNLIMITED, RUNNING, UNLIMITED, limit_text)
 from ansible_collections.openvz.vz.plugins.module_utils.vz_lxml import etree
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container
+from ansible_collections.openvz.vz.plugins.module_utils.vz_settings import (
+    BY_NAME, SETTINGS, Compound, Element, Meta, MetaList, MetaPair, MetaSwitches)
 
 NS = "https://github.com/openvz-collections/openvz.vz/xmlns/container/1.0"
 NSMAP = {"vz": NS}
@@ -49,6 +55,41 @@ def _sub(parent, tag, text=None, **attrs):
 
 # ---------------------------------------------------------------- model -> XML
 
+# libvirt's element order below <domain>; the optional ones are dropped when
+# no setting wrote into them.
+_DOMAIN_ORDER = ("name", "uuid", "description", "metadata", "memory", "currentMemory", "memtune",
+                 "vcpu", "cputune", "os", "clock", "on_poweroff", "on_reboot", "on_crash", "devices")
+_ALWAYS = ("name", "metadata", "os", "clock", "on_poweroff", "on_reboot", "on_crash", "devices")
+
+
+class _Doc(object):
+    """The document being written: its top-level slots and the metadata root."""
+
+    def __init__(self, ct, host_cpus):
+        self.ct = ct
+        self.host_cpus = host_cpus
+        self.domain = etree.Element("domain", {"type": "openvz"})
+        self.slots = [(tag, etree.SubElement(self.domain, tag)) for tag in _DOMAIN_ORDER]
+        self.used = set(_ALWAYS)
+        self.meta = etree.SubElement(self.slot("metadata"), _q("container"), nsmap=NSMAP)
+
+    def slot(self, tag):
+        self.used.add(tag)
+        return dict(self.slots)[tag]
+
+    def element(self, path):
+        """The element at ``path`` (``cputune/shares``), its parents made as needed."""
+        top, _sep, rest = path.partition("/")
+        element = self.slot(top)
+        return _sub(element, rest) if rest else element
+
+    def text(self):
+        for tag, element in self.slots:
+            if tag not in self.used:
+                self.domain.remove(element)
+        return etree.tostring(self.domain, pretty_print=True, encoding="unicode")
+
+
 def to_xml(ct, host_cpus=None):
     """The canonical document of ``ct``, as text.
 
@@ -56,33 +97,66 @@ def to_xml(ct, host_cpus=None):
     ``<vz:name>`` in the metadata), and with CPUS unset ``<vcpu>`` is the
     host's CPU count (``host_cpus``; left out when unknown).
     """
-    domain = etree.Element("domain", {"type": "openvz"})
+    doc = _Doc(ct, host_cpus)
     if ct.status == RUNNING and ct.ctid:
-        domain.set("id", _xml_text(ct.ctid))
-    _sub(domain, "name", ct.ctid or ct.display_name())
+        doc.domain.set("id", _xml_text(ct.ctid))
+    doc.slot("name").text = _xml_text(ct.ctid or ct.display_name())
     if ct.uuid:
-        _sub(domain, "uuid", ct.uuid)
-    if ct.description is not None:
-        _sub(domain, "description", ct.description)
-    _metadata(_sub(domain, "metadata"), ct)
-    if ct.memory is not None:
-        _sub(domain, "memory", ct.memory // 1024, unit="KiB")
-        _sub(domain, "currentMemory", ct.memory // 1024, unit="KiB")
-    _memtune(domain, ct)
-    if ct.cpus is not None or host_cpus:
-        _sub(domain, "vcpu", ct.cpus if ct.cpus is not None else host_cpus, placement="static")
-    _cputune(domain, ct)
-    os_element = _sub(domain, "os")
-    _sub(os_element, "type", "exe")
-    _sub(os_element, "init", "/sbin/init")
-    _sub(domain, "clock", offset="utc")
+        doc.slot("uuid").text = _xml_text(ct.uuid)
+    doc.meta.set("ctid", _xml_text(ct.ctid or ""))
+    _sub(doc.slot("os"), "type", "exe")
+    _sub(doc.slot("os"), "init", "/sbin/init")
+    doc.slot("clock").set("offset", "utc")
     for event in ("on_poweroff", "on_reboot", "on_crash"):
-        _sub(domain, event, "destroy")
-    _devices(_sub(domain, "devices"), ct)
-    return etree.tostring(domain, pretty_print=True, encoding="unicode")
+        doc.slot(event).text = "destroy"
+    done = set()
+    for setting in SETTINGS:
+        where = setting.xml
+        if isinstance(where, Compound):
+            if where.name not in done:
+                done.add(where.name)
+                _COMPOUND[where.name][0](doc, ct)
+            continue
+        value = getattr(ct, setting.name)
+        if value is not None:
+            _WRITERS[type(where)](doc, where, value)
+    return doc.text()
 
 
-def _memtune(domain, ct):
+def _write_meta(doc, where, value):
+    _sub(doc.meta, _q(where.tag), where.to_text(value))
+
+
+def _write_meta_list(doc, where, values):
+    group = _sub(doc.meta, _q(where.group))
+    for value in values:
+        _sub(group, _q(where.item), value)
+
+
+def _write_meta_switches(doc, where, values):
+    group = _sub(doc.meta, _q(where.group))
+    for key in sorted(values):
+        _sub(group, _q(where.item), name=key, state="on" if values[key] else "off")
+
+
+def _write_meta_pair(doc, where, value):
+    _sub(doc.meta, _q(where.tag), soft=value[0], hard=value[1])
+
+
+def _write_element(doc, where, value):
+    doc.element(where.path).text = _xml_text(value)
+
+
+_WRITERS = {Meta: _write_meta, MetaList: _write_meta_list, MetaSwitches: _write_meta_switches,
+            MetaPair: _write_meta_pair, Element: _write_element}
+
+
+def _write_memory(doc, ct):
+    if ct.memory is not None:
+        doc.slot("memory").text = str(ct.memory // 1024)
+        doc.slot("memory").set("unit", "KiB")
+        doc.slot("currentMemory").text = str(ct.memory // 1024)
+        doc.slot("currentMemory").set("unit", "KiB")
     ubc = ct.ubc or {}
     entries = []
     privvm = ubc.get("privvmpages")
@@ -94,38 +168,44 @@ def _memtune(domain, ct):
     vmguar = ubc.get("vmguarpages")
     if vmguar and vmguar[0] < _UNLIMITED:
         entries.append(("min_guarantee", vmguar[0] * 4))
-    if entries:
-        memtune = _sub(domain, "memtune")
-        for tag, kib in entries:
-            _sub(memtune, tag, kib, unit="KiB")
+    for tag, kib in entries:
+        _sub(doc.slot("memtune"), tag, kib, unit="KiB")
 
 
-def _cputune(domain, ct):
-    if ct.cpuunits is None and ct.cpulimit is None:
-        return
-    cputune = _sub(domain, "cputune")
-    if ct.cpuunits is not None:
-        _sub(cputune, "shares", ct.cpuunits)
+def _write_vcpu(doc, ct):
+    if ct.cpus is not None or doc.host_cpus:
+        doc.slot("vcpu").text = str(ct.cpus if ct.cpus is not None else doc.host_cpus)
+        doc.slot("vcpu").set("placement", "static")
+
+
+def _write_cpulimit(doc, ct):
     if ct.cpulimit is not None:
+        cputune = doc.slot("cputune")
         _sub(cputune, "period", CPU_PERIOD)
         # CPULIMIT is a percentage of one CPU; libvirt's quota is per period.
         _sub(cputune, "quota", ct.cpulimit * CPU_PERIOD // 100 if ct.cpulimit else -1)
 
 
-def _devices(devices, ct):
+def _write_filesystem(doc, ct):
+    if ct.ostemplate is None and ct.diskspace is None:
+        return
+    devices = doc.slot("devices")
     private = expand_veid(ct.private, ct.ctid) if ct.ctid else ct.private
-    if ct.ostemplate is not None or ct.diskspace is not None:
-        if ct.ostemplate is None and private:
-            # libvirt's form for a container made without a template.
-            filesystem = _sub(devices, "filesystem", type="mount")
-            _sub(filesystem, "source", dir=private)
-        else:
-            filesystem = _sub(devices, "filesystem", type="template")
-            _sub(filesystem, "source", name=ct.ostemplate or "")
-        _sub(filesystem, "target", dir="/")
-        if ct.diskspace is not None:
-            _sub(filesystem, "space_hard_limit", ct.diskspace[1], unit="bytes")
-            _sub(filesystem, "space_soft_limit", ct.diskspace[0], unit="bytes")
+    if ct.ostemplate is None and private:
+        # libvirt's form for a container made without a template.
+        filesystem = _sub(devices, "filesystem", type="mount")
+        _sub(filesystem, "source", dir=private)
+    else:
+        filesystem = _sub(devices, "filesystem", type="template")
+        _sub(filesystem, "source", name=ct.ostemplate or "")
+    _sub(filesystem, "target", dir="/")
+    if ct.diskspace is not None:
+        _sub(filesystem, "space_hard_limit", ct.diskspace[1], unit="bytes")
+        _sub(filesystem, "space_soft_limit", ct.diskspace[0], unit="bytes")
+
+
+def _write_interfaces(doc, ct):
+    devices = doc.slot("devices")
     for address in ct.ip_addresses or []:
         interface = _sub(devices, "interface", type="ethernet")
         ip, _sep, prefix = address.partition("/")
@@ -142,46 +222,13 @@ def _devices(devices, ct):
         if netif.get("host_ifname"):
             _sub(interface, "target", dev=netif["host_ifname"])
         _sub(interface, "guest", dev=netif["ifname"])
-
-
-def _metadata(metadata, ct):
-    root = etree.SubElement(metadata, _q("container"), nsmap=NSMAP)
-    root.set("ctid", _xml_text(ct.ctid or ""))
-    if ct.name:
-        _sub(root, _q("name"), ct.name)
-    for field in ("hostname", "profile", "layout", "private", "root"):
-        value = getattr(ct, field)
-        if value is not None:
-            _sub(root, _q(field), value)
-    if ct.onboot is not None:
-        _sub(root, _q("onboot"), "yes" if ct.onboot else "no")
-    if ct.stop_timeout is not None:
-        _sub(root, _q("stop_timeout"), ct.stop_timeout)
-    if ct.nameservers is not None:
-        nameservers = _sub(root, _q("nameservers"))
-        for server in ct.nameservers:
-            _sub(nameservers, _q("nameserver"), server)
-    if ct.searchdomains is not None:
-        domains = _sub(root, _q("searchdomains"))
-        for domain in ct.searchdomains:
-            _sub(domains, _q("searchdomain"), domain)
-    if ct.diskinodes is not None:
-        _sub(root, _q("diskinodes"), soft=ct.diskinodes[0], hard=ct.diskinodes[1])
-    for field, tag in (("features", "feature"), ("capabilities", "capability")):
-        values = getattr(ct, field)
-        if values is not None:
-            group = _sub(root, _q(field))
-            for key in sorted(values):
-                _sub(group, _q(tag), name=key, state="on" if values[key] else "off")
-    if ct.devnodes is not None:
-        group = _sub(root, _q("devnodes"))
-        for node in ct.devnodes:
-            _sub(group, _q("devnode"), node)
-    for netif in ct.netifs or []:
         if netif.get("host_mac"):
-            _sub(root, _q("netif"), ifname=netif["ifname"], host_mac=netif["host_mac"].lower())
+            _sub(doc.meta, _q("netif"), ifname=netif["ifname"], host_mac=netif["host_mac"].lower())
+
+
+def _write_ubc(doc, ct):
     if ct.ubc:
-        group = _sub(root, _q("ubc"))
+        group = _sub(doc.meta, _q("ubc"))
         for key in sorted(ct.ubc):
             barrier, limit = ct.ubc[key]
             _sub(group, _q("limit"), name=key, barrier=limit_text(barrier), limit=limit_text(limit))
@@ -235,11 +282,15 @@ def from_xml(text, warnings=None):
     Takes this collection's documents and libvirt's own ``virsh dumpxml``
     output.  ``<name>`` is the CTID as libvirt has it; a name that is not
     a number is read as the OpenVZ name, as this collection wrote it before.
-    Notes for the user (what was read as "not given") go to ``warnings``.
+    Every value goes through its setting's parser (vz_settings), the same one
+    the module's parameters go through.  Notes for the user (what was read as
+    "not given") go to ``warnings``.
     """
     warnings = [] if warnings is None else warnings
     root = parse(text)
     meta = _find_metadata(root)
+    if meta is not None:
+        _check_metadata_children(meta)
     ctid = root.get("id") or (meta.get("ctid") if meta is not None else None)
     if ctid:
         ctid = vz_validate.ctid(ctid, "xml: domain id")
@@ -251,56 +302,26 @@ def from_xml(text, warnings=None):
                                % (name, ctid))
         ctid, name = name_ctid, None
     ct = Container(ctid=ctid)
-    if name:
-        ct.name = vz_validate.name(name, "xml: <name>")
-    meta_name = meta.find(_q("name")) if meta is not None else None
-    if meta_name is not None:
-        meta_value = vz_validate.name((meta_name.text or "").strip(), "xml: <vz:name>")
-        if ct.name and ct.name != meta_value:
-            raise VzInputError("xml: <vz:name>", "%r and <name> %r differ" % (meta_value, ct.name))
-        ct.name = meta_value
     uuid = _text(root, "uuid")
     if uuid:
         ct.uuid = vz_validate.uuid(uuid, "xml: <uuid>")
-    description = _text(root, "description")
-    if root.find("description") is not None:
-        ct.description = vz_validate.safe_text(description or "", "xml: <description>")
-    memory = root.find("memory")
-    if memory is not None and _bytes(memory, "xml: <memory>") == 0:
-        # libvirt's driver never reads RAM back: its dumpxml always says 0.
-        warnings.append("xml: <memory> 0 is read as not given (libvirt's OpenVZ driver always "
-                        "writes 0); the container's RAM is left as it is")
-        memory = None
-    if memory is not None:
-        ct.memory = vz_units.whole_pages(_bytes(memory, "xml: <memory>"), "xml: <memory>")
-    swap_limit = root.find("memtune/swap_hard_limit")
-    if swap_limit is not None:
-        if ct.memory is None:
-            raise VzInputError(_PARAM, "<memtune><swap_hard_limit> needs <memory>")
-        ct.swap = _bytes(swap_limit, "xml: <swap_hard_limit>") - ct.memory
-        if ct.swap < 0:
-            raise VzInputError(_PARAM, "<swap_hard_limit> is smaller than <memory>")
-        vz_units.whole_pages(ct.swap, "xml: <swap_hard_limit>")
-    vcpu = _text(root, "vcpu")
-    if vcpu is not None:
-        ct.cpus = vz_validate.setting_int("cpus", vcpu, "xml: <vcpu>")
-    shares = _text(root, "cputune/shares")
-    if shares is not None:
-        ct.cpuunits = vz_validate.setting_int("cpuunits", shares, "xml: <cputune><shares>")
-    quota = _text(root, "cputune/quota")
-    if quota is not None:
-        period = vz_validate.bounded_int(_text(root, "cputune/period") or CPU_PERIOD,
-                                         "xml: <cputune><period>", 1000, 1000000)
-        quota_value = vz_validate.bounded_int(quota, "xml: <cputune><quota>", -1, _UNLIMITED)
-        cpulimit = 0 if quota_value < 0 else quota_value * 100 // period
-        if quota_value >= 0 and quota_value * 100 % period:
-            raise VzInputError("xml: <cputune><quota>", "must be a whole percent of <period> "
-                                                        "(CPULIMIT is a percentage), got %d of %d"
-                               % (quota_value, period))
-        ct.cpulimit = vz_validate.setting_int("cpulimit", cpulimit, "xml: <cputune><quota>")
-    _read_devices(root, ct)
-    if meta is not None:
-        _read_metadata(meta, ct)
+    done = set()
+    for setting in SETTINGS:
+        where = setting.xml
+        if isinstance(where, Compound):
+            if where.name not in done:
+                done.add(where.name)
+                _COMPOUND[where.name][1](root, meta, ct, warnings)
+            continue
+        found = _READERS[type(where)](root, meta, where)
+        if found is not None:
+            value, label = found
+            setattr(ct, setting.name, setting.parse(value, label))
+    if name:
+        old_style = vz_validate.name(name, "xml: <name>")
+        if ct.name and ct.name != old_style:
+            raise VzInputError("xml: <vz:name>", "%r and <name> %r differ" % (ct.name, old_style))
+        ct.name = old_style
     return ct
 
 
@@ -317,6 +338,80 @@ def _text(root, path):
         "" if element is not None else None)
 
 
+def _meta_label(tag):
+    return "xml: <vz:%s>" % tag
+
+
+# Each reader returns (value, label) for the setting's parser, or None when
+# the document does not have the element.
+
+def _read_meta(root, meta, where):
+    element = meta.find(_q(where.tag)) if meta is not None else None
+    if element is None:
+        return None
+    label = _meta_label(where.tag)
+    return where.from_text((element.text or "").strip(), label), label
+
+
+def _read_meta_list(root, meta, where):
+    group = meta.find(_q(where.group)) if meta is not None else None
+    if group is None:
+        return None
+    return [(e.text or "").strip() for e in group.findall(_q(where.item))], _meta_label(where.item)
+
+
+def _read_meta_switches(root, meta, where):
+    group = meta.find(_q(where.group)) if meta is not None else None
+    if group is None:
+        return None
+    label = _meta_label(where.item)
+    values = {}
+    for element in group.findall(_q(where.item)):
+        if element.get("state") not in ("on", "off"):
+            raise VzInputError(label, "state must be on or off, got %r" % (element.get("state"),))
+        values[element.get("name", "")] = element.get("state") == "on"
+    return values, label + " name"
+
+
+def _read_meta_pair(root, meta, where):
+    element = meta.find(_q(where.tag)) if meta is not None else None
+    if element is None:
+        return None
+    return (element.get("soft"), element.get("hard")), _meta_label(where.tag)
+
+
+def _read_element(root, meta, where):
+    text = _text(root, where.path)
+    if text is None:
+        return None
+    return text, "xml: <%s>" % where.path.replace("/", "><")
+
+
+_READERS = {Meta: _read_meta, MetaList: _read_meta_list, MetaSwitches: _read_meta_switches,
+            MetaPair: _read_meta_pair, Element: _read_element}
+
+# Metadata children the compound code reads, besides the declared ones.
+_COMPOUND_META = ("netif", "ubc")
+
+
+def _metadata_tags():
+    tags = set(_COMPOUND_META)
+    for setting in SETTINGS:
+        where = setting.xml
+        tags.add(getattr(where, "tag", None) or getattr(where, "group", None))
+    tags.discard(None)
+    return tags
+
+
+def _check_metadata_children(meta):
+    # libvirt's schema accepts anything in <metadata>, so our own part is checked here.
+    known = _metadata_tags()
+    for child in meta:
+        tag = etree.QName(child).localname if isinstance(child.tag, str) else None
+        if etree.QName(child).namespace != NS or tag not in known:
+            raise VzInputError(_PARAM, "unknown element %s in the openvz.vz metadata" % child.tag)
+
+
 # libvirt's scaled integers (docs/formatdomain: "Memory Allocation").
 _UNIT_FACTORS = {"b": 1, "bytes": 1, "KB": 1000, "k": 1024, "KiB": 1024, "MB": 1000 ** 2,
                  "M": 1024 ** 2, "MiB": 1024 ** 2, "GB": 1000 ** 3, "G": 1024 ** 3, "GiB": 1024 ** 3,
@@ -327,11 +422,50 @@ def _bytes(element, param, default_unit="KiB"):
     unit = element.get("unit", default_unit)
     if unit not in _UNIT_FACTORS:
         raise VzInputError(param, "unit %r is not one of %s" % (unit, ", ".join(sorted(_UNIT_FACTORS))))
-    number = vz_validate.bounded_int((element.text or "").strip(), param, 0, vz_units.MAX_SIZE)
-    return vz_validate.bounded_int(number * _UNIT_FACTORS[unit], param, 0, vz_units.MAX_SIZE)
+    number = vz_validate.ascii_int((element.text or "").strip(), param, 0, vz_units.MAX_SIZE)
+    return vz_validate.ascii_int(number * _UNIT_FACTORS[unit], param, 0, vz_units.MAX_SIZE)
 
 
-def _read_devices(root, ct):
+def _read_memory(root, meta, ct, warnings):
+    memory = root.find("memory")
+    if memory is not None and _bytes(memory, "xml: <memory>") == 0:
+        # libvirt's driver never reads RAM back: its dumpxml always says 0.
+        warnings.append("xml: <memory> 0 is read as not given (libvirt's OpenVZ driver always "
+                        "writes 0); the container's RAM is left as it is")
+        memory = None
+    if memory is not None:
+        ct.memory = BY_NAME["memory"].parse(_bytes(memory, "xml: <memory>"), "xml: <memory>")
+    swap_limit = root.find("memtune/swap_hard_limit")
+    if swap_limit is not None:
+        if ct.memory is None:
+            raise VzInputError(_PARAM, "<memtune><swap_hard_limit> needs <memory>")
+        swap = _bytes(swap_limit, "xml: <swap_hard_limit>") - ct.memory
+        if swap < 0:
+            raise VzInputError(_PARAM, "<swap_hard_limit> is smaller than <memory>")
+        ct.swap = BY_NAME["swap"].parse(swap, "xml: <swap_hard_limit>")
+
+
+def _read_vcpu(root, meta, ct, warnings):
+    vcpu = _text(root, "vcpu")
+    if vcpu is not None:
+        ct.cpus = BY_NAME["cpus"].parse(vcpu, "xml: <vcpu>")
+
+
+def _read_cpulimit(root, meta, ct, warnings):
+    quota = _text(root, "cputune/quota")
+    if quota is None:
+        return
+    label = "xml: <cputune><quota>"
+    period = vz_validate.ascii_int(_text(root, "cputune/period") or CPU_PERIOD,
+                                   "xml: <cputune><period>", 1000, 1000000)
+    quota_value = vz_validate.ascii_int(quota, label, -1, _UNLIMITED)
+    if quota_value >= 0 and quota_value * 100 % period:
+        raise VzInputError(label, "must be a whole percent of <period> (CPULIMIT is a percentage), "
+                                  "got %d of %d" % (quota_value, period))
+    ct.cpulimit = BY_NAME["cpulimit"].parse(0 if quota_value < 0 else quota_value * 100 // period, label)
+
+
+def _read_filesystem(root, meta, ct, warnings):
     filesystems = root.findall("devices/filesystem")
     if len(filesystems) > 1:
         raise VzInputError(_PARAM, "an OpenVZ container has exactly one <filesystem>")
@@ -342,54 +476,49 @@ def _read_devices(root, ct):
                                        "type='mount' (a private area, as libvirt writes it)")
         source = filesystem.find("source")
         if kind == "template" and source is not None and source.get("name"):
-            ct.ostemplate = vz_validate.ostemplate(source.get("name"), "xml: <filesystem><source name>")
+            ct.ostemplate = BY_NAME["ostemplate"].parse(source.get("name"), "xml: <filesystem><source name>")
         if kind == "mount":
+            label = "xml: <filesystem><source dir>"
             if source is None or not source.get("dir"):
-                raise VzInputError("xml: <filesystem><source dir>",
-                                   "<filesystem type='mount'> needs <source dir='PRIVATE'/>")
-            ct.private = vz_validate.path(source.get("dir"), "xml: <filesystem><source dir>")
+                raise VzInputError(label, "<filesystem type='mount'> needs <source dir='PRIVATE'/>")
+            ct.private = BY_NAME["private"].parse(source.get("dir"), label)
         hard = filesystem.find("space_hard_limit")
         soft = filesystem.find("space_soft_limit")
         if hard is not None or soft is not None:
-            hard_b = vz_units.whole_kib(_bytes(hard if hard is not None else soft, "xml: <space_hard_limit>"),
-                                        "xml: <space_hard_limit>")
-            soft_b = vz_units.whole_kib(_bytes(soft if soft is not None else hard, "xml: <space_soft_limit>"),
-                                        "xml: <space_soft_limit>")
-            if hard_b < soft_b:
-                raise VzInputError("xml: <space_hard_limit>", "is below <space_soft_limit>")
-            ct.diskspace = (soft_b, hard_b)
-    ct.ip_addresses = []
-    ct.netifs = []
-    interfaces = root.findall("devices/interface")
+            hard_bytes = _bytes(hard if hard is not None else soft, "xml: <space_hard_limit>")
+            soft_bytes = _bytes(soft if soft is not None else hard, "xml: <space_soft_limit>")
+            ct.diskspace = BY_NAME["diskspace"].parse((soft_bytes, hard_bytes), "xml: <space_hard_limit>")
+
+
+def _read_interfaces(root, meta, ct, warnings):
+    addresses, netifs = [], []
     named = set(guest.get("dev") for guest in root.findall("devices/interface/guest") if guest.get("dev"))
     unnamed = _free_ethernet_names(named)
-    for interface in interfaces:
+    host_macs = dict((e.get("ifname"), e.get("host_mac", "")) for e in meta.findall(_q("netif"))) \
+        if meta is not None else {}
+    for interface in root.findall("devices/interface"):
         kind = interface.get("type")
         if kind == "ethernet":
             for ip in interface.findall("ip"):
                 address = ip.get("address", "")
                 if ip.get("prefix"):
                     address += "/" + ip.get("prefix")
-                ct.ip_addresses.append(vz_validate.ip_address(address, "xml: <interface><ip>"))
+                addresses.append(address)
         elif kind == "bridge":
             guest = interface.find("guest")
             # libvirt never writes <guest dev>; its define takes the next free ethN.
             dev = guest.get("dev") if guest is not None and guest.get("dev") else next(unnamed)
-            netif = {"ifname": vz_validate.ifname(dev, "xml: <guest dev>"),
-                     "mac": None, "host_ifname": None, "host_mac": None, "bridge": None}
-            mac = interface.find("mac")
-            if mac is not None:
-                netif["mac"] = vz_validate.mac(mac.get("address", ""), "xml: <mac address>")
-            source = interface.find("source")
-            if source is not None and source.get("bridge"):
-                netif["bridge"] = vz_validate.ifname(source.get("bridge"), "xml: <source bridge>")
-            target = interface.find("target")
-            if target is not None and target.get("dev"):
-                netif["host_ifname"] = vz_validate.ifname(target.get("dev"), "xml: <target dev>")
-            ct.netifs.append(netif)
+            mac, source, target = interface.find("mac"), interface.find("source"), interface.find("target")
+            netifs.append({"ifname": dev,
+                           "mac": mac.get("address", "") if mac is not None else None,
+                           "bridge": source.get("bridge") if source is not None else None,
+                           "host_ifname": target.get("dev") if target is not None else None,
+                           "host_mac": host_macs.get(dev)})
         else:
             raise VzInputError(_PARAM, "<interface type=%r> is not supported by OpenVZ "
                                        "(ethernet for venet, bridge for veth)" % kind)
+    ct.ip_addresses = BY_NAME["ip_addresses"].parse(addresses, "xml: <interface><ip>")
+    ct.netifs = BY_NAME["netifs"].parse(netifs, "xml: <interface type='bridge'>")
 
 
 def _free_ethernet_names(taken):
@@ -401,80 +530,24 @@ def _free_ethernet_names(taken):
         number += 1
 
 
-_META_CHILDREN = ("name", "hostname", "profile", "layout", "private", "root", "onboot", "stop_timeout",
-                  "nameservers", "searchdomains", "diskinodes", "features", "capabilities",
-                  "devnodes", "netif", "ubc")
+def _read_ubc(root, meta, ct, warnings):
+    group = meta.find(_q("ubc")) if meta is not None else None
+    if group is None:
+        return
+    values = {}
+    for element in group.findall(_q("limit")):
+        key = (element.get("name") or "").lower()
+        values[key] = [_UNLIMITED if element.get(attr) == UNLIMITED else element.get(attr)
+                       for attr in ("barrier", "limit")]
+    ct.ubc = BY_NAME["ubc"].parse(values, "xml: <vz:limit>")
 
 
-def _read_metadata(meta, ct):
-    # libvirt's schema accepts anything in <metadata>, so our own part is checked here.
-    for child in meta:
-        tag = etree.QName(child).localname if isinstance(child.tag, str) else None
-        if etree.QName(child).namespace != NS or tag not in _META_CHILDREN:
-            raise VzInputError(_PARAM, "unknown element %s in the openvz.vz metadata" % child.tag)
-    checks = {"hostname": vz_validate.hostname, "profile": vz_validate.ostemplate,
-              "private": vz_validate.path, "root": vz_validate.path}
-    for field, check in checks.items():
-        element = meta.find(_q(field))
-        if element is not None:
-            setattr(ct, field, check((element.text or "").strip(), "xml: <vz:%s>" % field))
-    layout = meta.find(_q("layout"))
-    if layout is not None:
-        if layout.text not in ("simfs", "ploop"):
-            raise VzInputError(_PARAM, "<vz:layout> must be simfs or ploop")
-        ct.layout = layout.text
-    onboot = meta.find(_q("onboot"))
-    if onboot is not None:
-        if onboot.text not in ("yes", "no"):
-            raise VzInputError(_PARAM, "<vz:onboot> must be yes or no")
-        ct.onboot = onboot.text == "yes"
-    timeout = meta.find(_q("stop_timeout"))
-    if timeout is not None:
-        ct.stop_timeout = vz_validate.setting_int("stop_timeout", (timeout.text or "").strip(), "xml: <vz:stop_timeout>")
-    servers = meta.find(_q("nameservers"))
-    if servers is not None:
-        ct.nameservers = [vz_validate.nameserver((e.text or "").strip(), "xml: <vz:nameserver>")
-                          for e in servers.findall(_q("nameserver"))]
-    domains = meta.find(_q("searchdomains"))
-    if domains is not None:
-        ct.searchdomains = [vz_validate.searchdomain((e.text or "").strip(), "xml: <vz:searchdomain>")
-                            for e in domains.findall(_q("searchdomain"))]
-    inodes = meta.find(_q("diskinodes"))
-    if inodes is not None:
-        ct.diskinodes = (vz_validate.bounded_int(inodes.get("soft"), "xml: <vz:diskinodes soft>", 0, vz_units.MAX_SIZE),
-                         vz_validate.bounded_int(inodes.get("hard"), "xml: <vz:diskinodes hard>", 0, vz_units.MAX_SIZE))
-        if ct.diskinodes[1] < ct.diskinodes[0]:
-            raise VzInputError("xml: <vz:diskinodes>", "hard is below soft")
-    for field, tag, check in (("features", "feature", vz_validate.feature),
-                              ("capabilities", "capability", vz_validate.capability)):
-        group = meta.find(_q(field))
-        if group is not None:
-            values = {}
-            for element in group.findall(_q(tag)):
-                if element.get("state") not in ("on", "off"):
-                    raise VzInputError(_PARAM, "<vz:%s> state must be on or off" % tag)
-                values[check(element.get("name", ""), "xml: <vz:%s name>" % tag)] = element.get("state") == "on"
-            setattr(ct, field, values)
-    devnodes = meta.find(_q("devnodes"))
-    if devnodes is not None:
-        ct.devnodes = [vz_validate.devnode((e.text or "").strip(), "xml: <vz:devnode>")
-                       for e in devnodes.findall(_q("devnode"))]
-    for element in meta.findall(_q("netif")):
-        for netif in ct.netifs or []:
-            if netif["ifname"] == element.get("ifname"):
-                netif["host_mac"] = vz_validate.mac(element.get("host_mac", ""), "xml: <vz:netif host_mac>")
-    ubc = meta.find(_q("ubc"))
-    if ubc is not None:
-        ct.ubc = {}
-        for element in ubc.findall(_q("limit")):
-            key = (element.get("name") or "").lower()
-            if key.upper() not in UBC_DIVISORS or key in ("physpages", "swappages"):
-                raise VzInputError(_PARAM, "<vz:limit name=%r> is not a UBC parameter (use <memory> and "
-                                           "<memtune> for RAM and swap)" % key)
-            ct.ubc[key] = [_ubc_value(element.get("barrier"), key), _ubc_value(element.get("limit"), key)]
-
-
-def _ubc_value(text, key):
-    if text == UNLIMITED:
-        return _UNLIMITED
-    return vz_validate.bounded_int(text, "xml: <vz:limit name=%r>" % key, 0, vz_units.MAX_SIZE)
+# The hand-written code of each Compound declaration: (writer, reader).
+_COMPOUND = {
+    "memory": (_write_memory, _read_memory),
+    "vcpu": (_write_vcpu, _read_vcpu),
+    "cpulimit": (_write_cpulimit, _read_cpulimit),
+    "filesystem": (_write_filesystem, _read_filesystem),
+    "interfaces": (_write_interfaces, _read_interfaces),
+    "ubc": (_write_ubc, _read_ubc),
+}

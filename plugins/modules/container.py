@@ -174,6 +174,15 @@ options:
   cpuunits:
     description: CPU weight, 8 to 500000 (vzctl's own bounds).
     type: raw
+  iolimit:
+    description:
+      - Disk I/O bandwidth limit in bytes per second (C(IOLIMIT)), for example V(10M); V(0) = no limit.
+      - A size as for O(memory) (any whole number of bytes), at most 2147483647 (vzctl keeps an C(int)
+        and would silently cut anything larger).
+    type: str
+  iopslimit:
+    description: Disk I/O operations per second limit (C(IOPSLIMIT)), 0 to 2147483647 (an integer in ASCII digits); V(0) = no limit.
+    type: raw
   diskspace:
     description:
       - Disk quota as V(SOFT) or V(SOFT:HARD), for example V(10G:11G); sizes as for O(memory) but
@@ -207,7 +216,7 @@ options:
     description:
       - Root password inside the container, set through C(chpasswd) on standard input
         (never on a command line). Needs O(state=started) or O(state=restarted).
-      - One line, no NUL, not empty.
+      - One line, no NUL, not empty. Never logged or shown in results (C(no_log)).
       - With O(update_password=on_create), a run that created the container but failed before
         the password was set leaves an empty marker file named after the CTID in
         C(/var/lib/openvz.vz/password-pending/) (it holds no secret); the next run sets the

@@ -1,7 +1,7 @@
 """The driver builds the before-document only when a diff is asked for; the resulting one always."""
 import pytest
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_driver, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_model, vz_driver, vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import Driver
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container
 
@@ -18,7 +18,7 @@ def test_before_document_only_for_a_diff(monkeypatch, diff, documents):
     monkeypatch.setattr(vz_driver, "VZ7_RELEASE_FILE", "/nonexistent/virtuozzo-release")  # a 4.x host
 
     def read(ctid, with_status=True):
-        current = vz_conf.container_from_conf(ctid, CONF, GLOBALS)
+        current = vz_model.container_from_conf(ctid, CONF, GLOBALS)
         current.status = "stopped"
         return current, CONF
 

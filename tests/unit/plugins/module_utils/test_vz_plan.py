@@ -1,7 +1,7 @@
 """The planner: fewest calls, only the change, nothing destroyed to apply a setting."""
 import pytest
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_plan
+from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_model, vz_plan
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzStateError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_model import Container
 
@@ -14,7 +14,7 @@ CONF = ('PHYSPAGES="0:65536"\nSWAPPAGES="0:131072"\nDISKSPACE="2G:2.2G"\nCPUUNIT
 
 
 def _current(status="stopped", conf=CONF):
-    ct = vz_conf.container_from_conf("101", vz_conf.parse_conf_text(conf, "101.conf"), GLOBALS)
+    ct = vz_model.container_from_conf("101", vz_conf.parse_conf_text(conf, "101.conf"), GLOBALS)
     ct.status = status
     return ct
 

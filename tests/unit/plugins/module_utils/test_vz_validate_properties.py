@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_units, vz_validate
+from ansible_collections.openvz.vz.plugins.module_utils import vz_settings, vz_units, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
 
 DANGER = list("\n\r\"'$`%;=,\\ \t#&|<>(){}[]*?!~:/.-_+@") + [
@@ -94,11 +94,14 @@ def test_sizes_are_ascii_and_below_unlimited(value):
 @SETTINGS
 @given(value=st.one_of(TEXT, st.integers(), st.booleans()))
 def test_setting_ints_take_ascii_digits_within_bounds(value):
-    for setting, (low, high) in vz_validate.INT_BOUNDS.items():
+    for setting in vz_settings.SETTINGS:
+        if not hasattr(setting.parse, "bounds"):
+            continue
+        low, high = setting.parse.bounds
         try:
-            number = vz_validate.setting_int(setting, value)
+            number = setting.from_param(value)
         except VzInputError as exc:
-            assert exc.param == setting
+            assert exc.param == setting.param
             continue
         assert low <= number <= high and not isinstance(value, bool)
         assert isinstance(value, int) or re.fullmatch("[0-9]+", value, re.ASCII)

@@ -1,7 +1,7 @@
 """The domain XML codec: libvirt's format, schema validity, round trips, hostile documents."""
 import pytest
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_model, vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
 
 from harness.domain_schema import assert_valid
@@ -22,7 +22,7 @@ NETIF="ifname=eth0,bridge=br0,mac=00:18:51:AA:BB:01,host_ifname=veth101.0,host_m
 
 
 def _container(text, status="running"):
-    ct = vz_conf.container_from_conf("101", vz_conf.parse_conf_text(text, "101.conf"), GLOBALS)
+    ct = vz_model.container_from_conf("101", vz_conf.parse_conf_text(text, "101.conf"), GLOBALS)
     ct.status = status
     return ct
 
