@@ -182,17 +182,23 @@ def _switches(check):
 
 
 def _netifs(values, label):
+    """``label``: the parameter, or (from XML) a dict of the element naming each field (None: the list)."""
+    fields = label if isinstance(label, dict) else None
+    if fields:
+        label = fields[None]
     if not isinstance(values, (list, tuple)):
         raise VzInputError(label, "must be a list, got %r" % (values,))
     netifs = []
     for index, item in enumerate(values):
         where = "%s[%d]" % (label, index)
+
+        def field_label(key):
+            return fields[key] if fields else "%s.%s" % (where, key)
         if not isinstance(item, dict) or not item.get("ifname"):
-            raise VzInputError(where, "each interface needs an ifname")
-        netif = {"ifname": vz_validate.ifname(item["ifname"], where + ".ifname")}
+            raise VzInputError(field_label("ifname"), "each interface needs an ifname")
+        netif = {}
         for key, check in vz_validate.NETIF_FIELDS.items():
-            if key != "ifname":
-                netif[key] = check(item[key], "%s.%s" % (where, key)) if item.get(key) else None
+            netif[key] = check(item[key], field_label(key)) if item.get(key) else None
         netifs.append(netif)
     names = [netif["ifname"] for netif in netifs]
     if len(set(names)) != len(names):

@@ -518,7 +518,13 @@ def _read_interfaces(root, meta, ct, warnings):
             raise VzInputError(_PARAM, "<interface type=%r> is not supported by OpenVZ "
                                        "(ethernet for venet, bridge for veth)" % kind)
     ct.ip_addresses = BY_NAME["ip_addresses"].parse(addresses, "xml: <interface><ip>")
-    ct.netifs = BY_NAME["netifs"].parse(netifs, "xml: <interface type='bridge'>")
+    ct.netifs = BY_NAME["netifs"].parse(netifs, _NETIF_LABELS)
+
+
+# The element each NETIF field is read from, for errors.
+_NETIF_LABELS = {None: "xml: <interface type='bridge'>", "ifname": "xml: <guest dev>",
+                 "mac": "xml: <mac address>", "bridge": "xml: <source bridge>",
+                 "host_ifname": "xml: <target dev>", "host_mac": "xml: <vz:netif host_mac>"}
 
 
 def _free_ethernet_names(taken):

@@ -45,7 +45,7 @@ def _alive(pid):
         return False
 
 
-def _wait_until(predicate, timeout=5.0):
+def _wait_until(predicate, timeout=60.0):
     end = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > end:
@@ -266,7 +266,7 @@ def test_stop_signal_kills_the_tool_group_first(tmp_path, signum):
         tool_pid, child_pid = _read_pid(tool), _read_pid(child)
         assert _alive(tool_pid) and _alive(child_pid)
         proc.send_signal(signum)
-        out, err = proc.communicate(timeout=10)
+        out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert proc.returncode == 1, err
@@ -287,7 +287,7 @@ def test_sigkill_of_the_module_takes_the_tool_along(tmp_path):
         tool_pid = _read_pid(tool)
         assert _alive(tool_pid)
         proc.kill()
-        proc.communicate(timeout=10)
+        proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert _wait_until(lambda: not _alive(tool_pid))
