@@ -228,6 +228,7 @@ def test_an_ignored_signal_stays_ignored():
 SCRIPT = textwrap.dedent("""
     import json, shutil, sys
     from ansible_collections.openvz.vz.plugins.module_utils import vz_runner
+    from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInterruptedError
 
     class Module:
         run_command_environ_update = {}
@@ -239,11 +240,11 @@ SCRIPT = textwrap.dedent("""
     runner = vz_runner.Runner(Module())
     try:
         runner.run(["sh", "-c", sys.argv[1]])
-    except vz_runner.VzInterruptedError as exc:
+    except VzInterruptedError as exc:
         result = exc.to_result()
         try:
             runner.run(["true"])
-        except vz_runner.VzInterruptedError as again:
+        except VzInterruptedError as again:
             result["again"] = str(again)
         print(json.dumps(result))
         sys.exit(1)
