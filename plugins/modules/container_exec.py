@@ -31,6 +31,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.container_exec
+  - openvz.vz.container_identity.container_exec
 attributes:
   check_mode:
     support: partial
@@ -44,10 +45,6 @@ attributes:
     support: full
     platforms: posix
 options:
-  ctid:
-    description: Numeric ID of the container (1 to 2147483644). It must be running.
-    type: str
-    required: true
   argv:
     description:
       - The command and its arguments. Each element is passed literally.
