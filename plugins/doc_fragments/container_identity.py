@@ -6,68 +6,36 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-# The wording every module shares, written once; the attributes below are
-# made of these lines and, for a module that says more, that module's own.
-_CTID = """\
-      - Numeric container ID (1 to 2147483644), in ASCII digits.
-"""
-
-_NAME = """\
-      - Container name (C(/etc/vz/names)). 1 to 64 letters, digits, C(_ . + -), starting with a
-        letter or digit; not only digits.
-"""
-
-
 class ModuleDocFragment(object):
-    """The options that name one container: O(ctid) and, where a name may stand for it, O(name).
+    """The O(ctid) option: the numeric ID of the one container a module acts on.
 
-    Every attribute is complete on its own, so a module extends exactly one:
+    C(openvz.vz.container_identity) documents it (not required);
+    C(openvz.vz.container_identity.required) adds only C(required: true), so
+    a module extends both. The two set different keys of the option, and
+    Ansible merges a fragment's option into the module's key by key, so they
+    combine in either order.
 
-      - C(openvz.vz.container_identity): O(ctid), not required;
-      - C(openvz.vz.container_identity.required): O(ctid), required;
-      - C(openvz.vz.container_identity.container): O(ctid) and O(name) of M(openvz.vz.container);
-      - C(openvz.vz.container_identity.container_exec): O(ctid) of M(openvz.vz.container_exec).
+    A module that says more about O(ctid) (M(openvz.vz.container): when it
+    may be left out) writes the option's C(description) itself, which
+    replaces the fragment's wholesale; its first line must then be the
+    fragment's, word for word. The unit test
+    C(tests/unit/plugins/doc_fragments/test_doc_fragments.py) renders every
+    module with ansible-doc and holds each O(ctid) to that.
 
-    Not a base and variants to combine: Ansible merges a fragment's option
-    into the module's (and into an earlier fragment's) key by key, the first
-    one listed winning, so two fragments that both set an option's
-    C(description) would silently lose one of them. A module's own
-    C(description) of O(ctid) would replace the shared one wholesale, too; a
-    module that says more about O(ctid) gets an attribute here instead.
+    Only literal strings may stand here (ansible-test's yamllint reads them
+    from the source), so the variants cannot be composed from one sentence.
     """
 
     DOCUMENTATION = r"""
 options:
   ctid:
     description:
-""" + _CTID + r"""    type: str
+      - Numeric container ID (1 to 2147483644), in ASCII digits.
+    type: str
 """
 
     REQUIRED = r"""
 options:
   ctid:
-    description:
-""" + _CTID + r"""    type: str
-    required: true
-"""
-
-    CONTAINER = r"""
-options:
-  ctid:
-    description:
-""" + _CTID + r"""      - Required to create a container; an existing one may be found by O(name) alone.
-    type: str
-  name:
-    description:
-""" + _NAME + r"""      - With O(state=absent), a name no container has is already absent (not an error).
-    type: str
-"""
-
-    CONTAINER_EXEC = r"""
-options:
-  ctid:
-    description:
-""" + _CTID + r"""      - The container must be running.
-    type: str
     required: true
 """

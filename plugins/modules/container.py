@@ -32,7 +32,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.container
-  - openvz.vz.container_identity.container
+  - openvz.vz.container_identity
 attributes:
   check_mode:
     support: full
@@ -44,6 +44,16 @@ attributes:
     support: full
     platforms: posix
 options:
+  ctid:
+    description:
+      - Numeric container ID (1 to 2147483644), in ASCII digits.
+      - Required to create a container; an existing one may be found by O(name) alone.
+  name:
+    description:
+      - Container name (C(/etc/vz/names)). 1 to 64 letters, digits, C(_ . + -), starting with a
+        letter or digit; not only digits.
+      - With O(state=absent), a name no container has is already absent (not an error).
+    type: str
   state:
     description:
       - V(present) defines the container and leaves its run state alone.

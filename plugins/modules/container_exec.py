@@ -31,7 +31,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.container_exec
-  - openvz.vz.container_identity.container_exec
+  - openvz.vz.container_identity
+  - openvz.vz.container_identity.required
 attributes:
   check_mode:
     support: partial

@@ -29,6 +29,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.snapshot
+  - openvz.vz.container_identity
   - openvz.vz.container_identity.required
 attributes:
   check_mode:

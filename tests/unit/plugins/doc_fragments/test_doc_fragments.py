@@ -97,21 +97,17 @@ def ansible_doc(tmp_path_factory):
     return run
 
 
-CTID = "Numeric container ID (1 to 2147483644), in ASCII digits."
-
-
-def test_modules_render_the_shared_ctid_with_their_own_sentences(ansible_doc):
+def test_modules_render_the_shared_ctid(ansible_doc):
+    from ansible_collections.openvz.vz.plugins.doc_fragments.container_identity import ModuleDocFragment as Identity
+    shared = yaml.safe_load(Identity.DOCUMENTATION)["options"]["ctid"]
     docs = ansible_doc("module", *MODULES)
     assert set(docs) == set(MODULES)
     ctid = {module: docs[module]["options"]["ctid"] for module in ("container", "container_exec", "snapshot")}
-    assert ctid["container"] == {
-        "description": [CTID, "Required to create a container; an existing one may be found by O(name) alone."],
-        "type": "str"}
-    assert ctid["container_exec"] == {"description": [CTID, "The container must be running."],
-                                      "type": "str", "required": True}
-    assert ctid["snapshot"] == {"description": [CTID], "type": "str", "required": True}
-    assert docs["container"]["options"]["name"]["description"][1] == (
-        "With O(state=absent), a name no container has is already absent (not an error).")
+    assert ctid["container_exec"] == ctid["snapshot"] == dict(shared, required=True)
+    # container says more, in a description of its own that starts with the shared one.
+    assert ctid["container"] == {"description": shared["description"] + [
+        "Required to create a container; an existing one may be found by O(name) alone."], "type": "str"}
+    assert shared["description"] == ["Numeric container ID (1 to 2147483644), in ASCII digits."]
     # container_info's ctid and name are lists of selectors, documented there.
     assert docs["container_info"]["options"]["ctid"]["type"] == "list"
 
