@@ -6,6 +6,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import signal
+
+# Stands for "no signal": whoever ran the module closed the reading end of its
+# output.  Ansible does that at its own task timeout without killing the
+# module, which would otherwise wait out the tool while it holds the CT lock.
+ABANDONED = -1
+
 
 class VzError(Exception):
     """Base of every error the driver reports to the user."""
@@ -83,3 +90,35 @@ class VzTimeoutError(VzToolError):
         result = super(VzTimeoutError, self).to_result()
         result["timeout"] = self.timeout
         return result
+
+
+class VzInterruptedError(VzError):
+    """The module was told to stop (a signal) while a tool ran; the tool's process group was killed."""
+
+    def __init__(self, argv, signum, rc=None, stdout="", stderr=""):
+        name = _signal_name(signum)
+        why = ("nothing reads the module's output any more (Ansible gave up on the task, as at its "
+               "task timeout)" if signum == ABANDONED else "the module received %s" % name)
+        super(VzInterruptedError, self).__init__(
+            "%s was interrupted: %s, and the tool was killed with its process group"
+            % (" ".join(argv), why))
+        self.argv = list(argv)
+        self.signal = name
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def to_result(self):
+        result = super(VzInterruptedError, self).to_result()
+        result.update({"cmd": self.argv, "rc": self.rc, "stdout": self.stdout, "stderr": self.stderr,
+                       "signal": self.signal})
+        return result
+
+
+def _signal_name(signum):
+    if signum == ABANDONED:
+        return None
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        if getattr(signal, name, None) == signum:
+            return name
+    return "signal %d" % signum

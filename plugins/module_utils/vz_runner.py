@@ -27,7 +27,8 @@ import time
 
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError, VzTimeoutError, VzToolError
+from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import (
+    ABANDONED, VzError, VzInterruptedError, VzTimeoutError, VzToolError)
 from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import exit_meaning
 
 # Signals Ansible or a user sends a module that should stop; while a tool runs,
@@ -60,38 +61,6 @@ def _load_prctl():
 _PRCTL = _load_prctl()
 
 
-class VzInterruptedError(VzError):
-    """The module was told to stop (a signal) while a tool ran; the tool's process group was killed."""
-
-    def __init__(self, argv, signum, rc=None, stdout="", stderr=""):
-        name = _signal_name(signum)
-        why = ("nothing reads the module's output any more (Ansible gave up on the task, as at its "
-               "task timeout)" if signum == ABANDONED else "the module received %s" % name)
-        super(VzInterruptedError, self).__init__(
-            "%s was interrupted: %s, and the tool was killed with its process group"
-            % (" ".join(argv), why))
-        self.argv = list(argv)
-        self.signal = name
-        self.rc = rc
-        self.stdout = stdout
-        self.stderr = stderr
-
-    def to_result(self):
-        result = super(VzInterruptedError, self).to_result()
-        result.update({"cmd": self.argv, "rc": self.rc, "stdout": self.stdout, "stderr": self.stderr,
-                       "signal": self.signal})
-        return result
-
-
-def _signal_name(signum):
-    if signum == ABANDONED:
-        return None
-    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
-        if getattr(signal, name, None) == signum:
-            return name
-    return "signal %d" % signum
-
-
 class _Stop(Exception):
     """A stop signal arrived while the tool ran."""
 
@@ -104,10 +73,6 @@ class _TimedOut(Exception):
     """The tool ran past its deadline."""
 
 
-# Stands for "no signal": whoever ran the module closed the reading end of its
-# output.  Ansible does that at its own task timeout without killing the
-# module, which would otherwise wait out the tool while it holds the CT lock.
-ABANDONED = -1
 _GONE = select.POLLERR | select.POLLHUP if hasattr(select, "poll") else 0
 
 

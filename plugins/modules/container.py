@@ -32,6 +32,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.container
+  - openvz.vz.container_identity
 attributes:
   check_mode:
     support: full
@@ -47,7 +48,6 @@ options:
     description:
       - Numeric container ID (1 to 2147483644), in ASCII digits.
       - Required to create a container; an existing one may be found by O(name) alone.
-    type: str
   name:
     description:
       - Container name (C(/etc/vz/names)). 1 to 64 letters, digits, C(_ . + -), starting with a

@@ -31,6 +31,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.container_exec
+  - openvz.vz.container_identity
+  - openvz.vz.container_identity.required
 attributes:
   check_mode:
     support: partial
@@ -44,10 +46,6 @@ attributes:
     support: full
     platforms: posix
 options:
-  ctid:
-    description: Numeric ID of the container (1 to 2147483644). It must be running.
-    type: str
-    required: true
   argv:
     description:
       - The command and its arguments. Each element is passed literally.

@@ -116,6 +116,19 @@ containers:
       description: venet addresses.
       type: list
       elements: str
+    netifs:
+      description: veth interfaces (ifname, mac, host_ifname, host_mac, bridge).
+      type: list
+      elements: dict
+    memory:
+      description: RAM in bytes, or null when unlimited.
+      type: int
+    swap:
+      description: Swap in bytes, or null.
+      type: int
+    diskspace:
+      description: Disk quota in bytes (soft, hard).
+      type: dict
     ostemplate:
       description: OS template the container was created from.
       type: str

@@ -29,6 +29,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.snapshot
+  - openvz.vz.container_identity
+  - openvz.vz.container_identity.required
 attributes:
   check_mode:
     support: full
@@ -40,10 +42,6 @@ attributes:
     support: full
     platforms: posix
 options:
-  ctid:
-    description: Numeric ID of the container (1 to 2147483644).
-    type: str
-    required: true
   state:
     description:
       - V(present) creates the snapshot unless one with this O(uuid) (or, without O(uuid),
@@ -157,15 +155,19 @@ commands:
   type: list
   elements: list
   sample: [["vzctl", "snapshot", "101", "--name", "before-upgrade"]]
-rc:
-  description: On a vzctl failure, its exit code.
-  returned: failure
-  type: int
 executed:
   description: On failure, the commands that had completed before the failing one.
   returned: failure
   type: list
   elements: list
+rc:
+  description: On a tool failure, its exit code.
+  returned: failure
+  type: int
+meaning:
+  description: On a tool failure, what vzctl's exit code means.
+  returned: failure
+  type: str
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -210,7 +210,7 @@ source_needed:
   returned: failure
   type: bool
 rc:
-  description: On a C(vztmpl-dl) failure, its exit code.
+  description: On a tool failure, its exit code.
   returned: failure
   type: int
 """

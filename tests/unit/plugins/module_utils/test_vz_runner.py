@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_runner
+from ansible_collections.openvz.vz.plugins.module_utils import vz_facts, vz_runner
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzTimeoutError, VzToolError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner, run_in_order
 
@@ -117,6 +117,32 @@ def test_exit_codes_mean_what_that_tool_means(tmp_path, monkeypatch, tool, rc, m
     with pytest.raises(VzToolError) as info:
         Runner(FakeModule()).run([tool])
     assert (info.value.rc, info.value.meaning) == (rc, meaning)
+
+
+def test_a_vzlist_failure_reads_as_vzlist_to_the_user(tmp_path, monkeypatch):
+    """What fail_json gets: vzlist's meaning in the message and in RV(meaning), none of vzctl's."""
+    script = tmp_path / "vzlist"
+    script.write_text("#!/bin/sh\necho 'Container(s) not found' >&2\nexit 1\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", "%s:%s" % (tmp_path, os.environ["PATH"]))
+    with pytest.raises(VzToolError) as info:
+        Runner(FakeModule()).run(["vzlist", "-a", "-j"])
+    meaning = "vzlist error (such as Container(s) not found, an unknown field or sort key)"
+    assert str(info.value) == "vzlist -a -j failed with exit code 1 (%s): Container(s) not found" % meaning
+    result = info.value.to_result()
+    assert (result["rc"], result["meaning"], result["cmd"]) == (1, meaning, ["vzlist", "-a", "-j"])
+    assert vz_facts.VZCTL_EXIT_MEANINGS[1] not in str(info.value)
+
+
+@pytest.mark.parametrize("tool", ["vzlist", "/usr/sbin/vzlist", "vztmpl-dl", "/usr/sbin/vztmpl-dl"])
+def test_no_code_of_another_tool_reads_as_a_vzctl_meaning(tool):
+    """Each code of vzlist and vztmpl-dl, and one none of them knows, by name or by path."""
+    name = tool.rsplit("/", 1)[-1]
+    for rc in sorted(set(vz_facts.VZCTL_EXIT_MEANINGS) | set(vz_facts.EXIT_MEANINGS[name])):
+        meaning = vz_facts.exit_meaning(tool, rc)
+        assert meaning == vz_facts.EXIT_MEANINGS[name].get(rc, "%s exited with %d" % (name, rc)), rc
+        assert meaning not in vz_facts.VZCTL_EXIT_MEANINGS.values(), rc
+    assert vz_facts.exit_meaning("/usr/sbin/vzctl", 9) == "container is locked by another vzctl"
 
 
 def test_tools_are_resolved_once():
@@ -228,6 +254,7 @@ def test_an_ignored_signal_stays_ignored():
 SCRIPT = textwrap.dedent("""
     import json, shutil, sys
     from ansible_collections.openvz.vz.plugins.module_utils import vz_runner
+    from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInterruptedError
 
     class Module:
         run_command_environ_update = {}
@@ -239,11 +266,11 @@ SCRIPT = textwrap.dedent("""
     runner = vz_runner.Runner(Module())
     try:
         runner.run(["sh", "-c", sys.argv[1]])
-    except vz_runner.VzInterruptedError as exc:
+    except VzInterruptedError as exc:
         result = exc.to_result()
         try:
             runner.run(["true"])
-        except vz_runner.VzInterruptedError as again:
+        except VzInterruptedError as again:
             result["again"] = str(again)
         print(json.dumps(result))
         sys.exit(1)
