@@ -9,10 +9,12 @@ __metaclass__ = type
 import re
 
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import KIB, LONG_MAX, PAGE, UNLIMITED
+from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import KIB, LONG_MAX, PAGE
 
 _SUFFIX = {"": 1, "K": KIB, "M": KIB ** 2, "G": KIB ** 3, "T": KIB ** 4}
-_SIZE_RE = re.compile(r"([0-9]{1,20})([KMGT]?)(?:i?B)?", re.IGNORECASE)
+# ASCII only: Unicode case folding would take the Kelvin sign for K and a
+# dotted or dotless capital I for i.
+_SIZE_RE = re.compile(r"([0-9]{1,20})([KMGTkmgt]?)(?:[iI]?[bB])?", re.ASCII)
 # Every limit is stored below vzctl's "unlimited" (LONG_MAX) in its own unit;
 # a size in bytes is bounded by the same number so no unit can overflow it.
 MAX_SIZE = LONG_MAX - 1
@@ -59,7 +61,8 @@ def format_size(nbytes):
 
 
 _CONF_MULT = {"T": KIB ** 4, "G": KIB ** 3, "M": KIB ** 2, "K": KIB, "P": PAGE, "B": 1}
-_CONF_NUM_RE = re.compile(r"^(unlimited|[0-9]+(?:\.[0-9]*)?)([TGMKPB]?)$", re.IGNORECASE)
+# As vzctl's parse_ul_sfx(): "unlimited" exactly, with nothing after it.
+_CONF_NUM_RE = re.compile(r"(unlimited)|([0-9]+(?:\.[0-9]*)?)([TGMKPBtgmkpb]?)", re.ASCII)
 
 
 def parse_conf_number(text, divisor):
@@ -68,11 +71,11 @@ def parse_conf_number(text, divisor):
     As vzctl reads them: a bare number is already in the key's unit, a suffixed
     one is bytes scaled down by ``divisor`` (page size, 1024 for DISKSPACE...).
     """
-    match = _CONF_NUM_RE.match(text.strip())
+    match = _CONF_NUM_RE.fullmatch(text.strip())
     if not match:
         raise ValueError("not a number: %r" % text)
-    number, suffix = match.groups()
-    if number.lower() == UNLIMITED:
+    unlimited, number, suffix = match.groups()
+    if unlimited:
         return LONG_MAX
     value = float(number) if "." in number else int(number)
     if suffix:

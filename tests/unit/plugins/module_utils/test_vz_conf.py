@@ -11,8 +11,9 @@ import pytest
 from vzemu import conffile
 
 from ansible_collections.openvz.vz.plugins.module_utils import vz_conf
+from ansible_collections.openvz.vz.plugins.module_utils.vz_model import container_from_conf
 from ansible_collections.openvz.vz.plugins.module_utils.vz_conf import (
-    ConfFile, container_from_conf, ctid_for_name, expand_veid, parse_conf_text, read_conf, read_globals)
+    ConfFile, ctid_for_name, expand_veid, parse_conf_text, read_conf, read_globals)
 from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzConfigError
 from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import KIB, LONG_MAX, PAGE
 
@@ -243,8 +244,6 @@ def test_a_value_that_cannot_be_parsed_is_an_error_naming_the_key(line, key, rea
     assert str(info.value) == "%s: cannot parse %s=%r: %s" % (PATH, key, value, reason)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "vz_conf reads integers with int(), which takes non-ASCII digits; vzctl (strtoul) does not"))
 def test_an_integer_in_non_ascii_digits_is_an_error():
     with pytest.raises(VzConfigError):
         _container('CPUS="\u0662"\n')
