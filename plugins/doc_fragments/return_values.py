@@ -61,7 +61,7 @@ ostemplate:
 """
 
     # What a module that runs an OpenVZ tool returns when a run fails
-    # (VzError.to_result and VzToolError.to_result in module_utils/vz_errors.py).
+    # (VzError.to_result and VzToolError.to_result in module_utils/_vz/vz_errors.py).
     FAILURE = r"""
 executed:
   description: On failure, the commands that had completed before the failing one.

@@ -162,8 +162,8 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.display import Display
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_listing
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzError
 from ansible_collections.openvz.vz.plugins.plugin_utils.hypervisor import SSH, Hypervisor, HypervisorError
 from ansible_collections.openvz.vz.plugins.plugin_utils.unsafe import make_unsafe
 
@@ -348,7 +348,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     @staticmethod
     def _xml(container):
-        from ansible_collections.openvz.vz.plugins.module_utils import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
+        from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
         if not vz_lxml.HAS_LXML:
             raise AnsibleParserError("openvz inventory: domain_xml needs lxml on the controller")
         return vz_xml.to_xml(container)

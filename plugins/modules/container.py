@@ -370,11 +370,11 @@ meaning:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_params, vz_xml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import Driver
-from ansible_collections.openvz.vz.plugins.module_utils.vz_lxml import require_lxml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_params, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_lxml import require_lxml
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
 
 
 def _desired(params, warnings):

@@ -173,9 +173,9 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_exec import Executor
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzError
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_exec import Executor
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
 
 
 def main():

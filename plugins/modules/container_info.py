@@ -151,15 +151,15 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing
-from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import VZLIST_STATUSES
-from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_listing
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import VZLIST_STATUSES
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
 
 
 def _xml_codec(module):
     """vz_xml, once lxml is known to be there: loaded only when documents are asked for."""
-    from ansible_collections.openvz.vz.plugins.module_utils import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
+    from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
     vz_lxml.require_lxml(module)
     return vz_xml
 

@@ -172,9 +172,9 @@ meaning:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
-from ansible_collections.openvz.vz.plugins.module_utils.vz_snapshot import Snapshots
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_snapshot import Snapshots
 
 
 def main():

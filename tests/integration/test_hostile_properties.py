@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_params, vz_xml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import Driver
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError, VzToolError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import exit_meaning
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_params, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzInputError, VzToolError
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import exit_meaning
 
 TEMPLATE = "debian-12.0-x86_64-minimal"
 CANARY = "/tmp/openvz-vz-canary-%d" % os.getpid()
