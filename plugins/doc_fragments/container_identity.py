@@ -30,7 +30,8 @@ class ModuleDocFragment(object):
 options:
   ctid:
     description:
-      - Numeric container ID (1 to 2147483644), in ASCII digits.
+      - Container ID, a number from 1 to 2147483644 in ASCII digits; on OpenVZ 7 also a UUID (braces
+        optional), as C(prlctl create --vmtype ct) makes them. A UUID is refused on OpenVZ 6.
     type: str
 """
 

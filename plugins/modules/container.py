@@ -46,7 +46,8 @@ attributes:
 options:
   ctid:
     description:
-      - Numeric container ID (1 to 2147483644), in ASCII digits.
+      - Container ID, a number from 1 to 2147483644 in ASCII digits; on OpenVZ 7 also a UUID (braces
+        optional), as C(prlctl create --vmtype ct) makes them. A UUID is refused on OpenVZ 6.
       - Required to create a container; an existing one may be found by O(name) alone.
   name:
     description:
@@ -231,7 +232,9 @@ options:
     choices: [always, on_create]
     default: on_create
   stop_timeout:
-    description: Seconds vzctl waits for a clean stop before killing the container (C(STOP_TIMEOUT)), 0 to 86400.
+    description:
+      - Seconds vzctl waits for a clean stop before killing the container (C(STOP_TIMEOUT)), 0 to 86400.
+      - Not supported on OpenVZ 7, whose vzctl has no C(--stop-timeout); the module refuses it there.
     type: raw
   force:
     description: Stop with C(vzctl stop --fast) instead of a clean shutdown.

@@ -142,13 +142,17 @@ PARAMS = [
 
 @SETTINGS
 @given(value=hostile("101", "2147483644"))
-def test_ctid_is_ascii_digits_within_bounds(value):
+def test_ctid_is_ascii_digits_within_bounds_or_a_uuid(value):
     try:
         ctid = vz_params.container_from_params({"ctid": value}).ctid
     except VzInputError as exc:
         assert exc.param == "ctid"
         return
-    assert re.fullmatch("[1-9][0-9]*", ctid) and 1 <= int(ctid) <= 2147483644, ctid
+    if not re.fullmatch("[1-9][0-9]*", ctid):
+        # OpenVZ 7's other form, in canonical lower case.
+        assert re.fullmatch("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", ctid), ctid
+        return
+    assert 1 <= int(ctid) <= 2147483644, ctid
 
 
 @pytest.mark.parametrize("param, strategy, make, keys", PARAMS, ids=[p[0] for p in PARAMS])

@@ -21,6 +21,8 @@ from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_facts
 VZ_CONF = "/etc/vz/vz.conf"
 CONF_DIR = "/etc/vz/conf"
 NAMES_DIR = "/etc/vz/names"
+# A numeric CTID or (OpenVZ 7) a UUID, as the tools write them in file names.
+_CTID_RE = re.compile(r"[0-9]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class ConfFile(object):
@@ -89,13 +91,22 @@ def ct_conf_path(ctid):
 
 
 def ctid_for_name(name):
-    """The CTID a container name maps to, from /etc/vz/names (no process spawned)."""
+    """The CTID a container name maps to, from /etc/vz/names (no process spawned).
+
+    vzctl 4.x links a name to ``/etc/vz/conf/CTID.conf``; vzctl 7 to the CT's
+    ``VE_PRIVATE/ve.conf``, whose ``VEID=`` names the CT.
+    """
     link = os.path.join(NAMES_DIR, name)
     if not os.path.islink(link):
         return None
-    target = os.path.basename(os.readlink(link))
-    ctid = target[:-len(".conf")] if target.endswith(".conf") else ""
-    return ctid if re.fullmatch("[0-9]+", ctid) else None
+    target = os.readlink(link)
+    base = os.path.basename(target)
+    if base == "ve.conf":
+        path = os.path.join(NAMES_DIR, target)
+        ctid = read_conf(path).get("VEID", "") if os.path.isfile(path) else ""
+    else:
+        ctid = base[:-len(".conf")] if base.endswith(".conf") else ""
+    return ctid if _CTID_RE.fullmatch(ctid) else None
 
 
 def expand_veid(template, ctid):

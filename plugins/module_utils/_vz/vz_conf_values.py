@@ -77,17 +77,35 @@ class Words(Key):
         return raw.split()
 
 
+class Template(Key):
+    """OSTEMPLATE; vzctl 7 writes an EZ template as ``.NAME``, which is the template NAME."""
+
+    def decode(self, raw, conf):
+        return raw[1:] if raw.startswith(".") else raw
+
+
 class Layout(Key):
-    """VE_LAYOUT is ``simfs`` or ``ploop[:mode]``; without it vzctl 4.x uses simfs."""
+    """VE_LAYOUT is ``simfs`` or ``ploop[:mode]``.
+
+    vzctl 7 writes no VE_LAYOUT: ``VEFSTYPE`` (ext4, xfs: a ploop image;
+    simfs) says it, from the CT config or vz.conf.  Without either, vzctl
+    4.x uses simfs.
+    """
 
     def __init__(self):
         super(Layout, self).__init__("VE_LAYOUT", inherited=True)
+        self.keys = ("VE_LAYOUT", "VEFSTYPE")
 
     def read(self, conf, globals_):
         raw = conf.get(self.key)
         if raw is None:
             raw = globals_.get(self.key)
-        return (raw or "simfs").split(":")[0]
+        if raw:
+            return raw.split(":")[0]
+        fstype = conf.get("VEFSTYPE") or globals_.get("VEFSTYPE")
+        if fstype:
+            return "simfs" if fstype == "simfs" else "ploop"
+        return "simfs"
 
 
 class Addresses(Key):

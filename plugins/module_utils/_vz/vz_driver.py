@@ -9,14 +9,12 @@ __metaclass__ = type
 import os
 
 from ansible_collections.openvz.vz.plugins.module_utils._vz import (
-    vz_conf, vz_model, vz_pending, vz_plan, vz_preflight, vz_settings, vz_xml)
+    vz_conf, vz_facts, vz_model, vz_pending, vz_plan, vz_preflight, vz_settings, vz_validate, vz_xml)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzError, VzInputError
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import ABSENT, STOPPED, parse_status
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import run_in_order
 
 
-# Present on OpenVZ 7 / Virtuozzo 7 hosts (package virtuozzo-release).
-VZ7_RELEASE_FILE = "/etc/virtuozzo-release"
 # What libvirt shows as <vcpu> for a container without CPUS.
 HOST_CPUS = os.cpu_count()
 
@@ -35,7 +33,7 @@ class Driver(object):
     def vz7(self):
         """An OpenVZ 7 host (whose vzctl is libvzctl's), looked up once."""
         if self._vz7 is None:
-            self._vz7 = os.path.exists(VZ7_RELEASE_FILE)
+            self._vz7 = vz_facts.is_vz7_host()
         return self._vz7
 
     @property
@@ -110,7 +108,7 @@ class Driver(object):
     def check_host_support(self, desired):
         flavour = vz_settings.VZ7 if self.vz7 else vz_settings.LEGACY
         for setting in vz_settings.SETTINGS:
-            if flavour not in setting.flavours and getattr(desired, setting.name):
+            if flavour not in setting.flavours and getattr(desired, setting.name) not in (None, {}, []):
                 raise VzInputError(setting.param, setting.unsupported[flavour])
 
     def preflight(self, ctid, current, desired, base_keys):
@@ -141,6 +139,8 @@ class Driver(object):
             raise
 
     def _converge(self, desired, state, force, password, update_password, vcpu_default):
+        if desired.ctid is not None:
+            vz_validate.host_ctid(desired.ctid, self.vz7)
         self.check_host_support(desired)
         ctid = self.resolve_ctid(desired.ctid, desired.name)
         if ctid is None:

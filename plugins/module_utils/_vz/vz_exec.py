@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import posixpath
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_validate
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_facts, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import (
     VzInputError, VzStateError, VzToolError)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import ABSENT, RUNNING, VZCTL_NOT_RUNNING, parse_status
@@ -76,7 +76,7 @@ class Executor(object):
     def run(self, ctid, argv=None, cmd=None, chdir=None, stdin=None, stdin_add_newline=True,
             strip_empty_ends=True, creates=None, removes=None):
         """The result dict (``rc`` None when the command did not run)."""
-        ctid = vz_validate.ctid(ctid)
+        ctid = vz_validate.host_ctid(ctid, vz_facts.is_vz7_host())
         if argv is not None and not argv:
             raise VzInputError("argv", "must name a command")
         if cmd is not None and cmd.strip() in ("", "-"):

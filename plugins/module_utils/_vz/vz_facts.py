@@ -17,7 +17,19 @@ without carrying the container driver or lxml along.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzStateError
+
+# ---------------------------------------------------------------- flavours
+
+# Present on OpenVZ 7 / Virtuozzo 7 hosts (package virtuozzo-release).
+VZ7_RELEASE_FILE = "/etc/virtuozzo-release"
+
+
+def is_vz7_host():
+    """An OpenVZ 7 host, whose vzctl is libvzctl's."""
+    return os.path.exists(VZ7_RELEASE_FILE)
 
 # ---------------------------------------------------------------- units
 
@@ -62,7 +74,11 @@ VZLIST_STATUSES = (RUNNING, STOPPED, MOUNTED, SUSPENDED, PAUSED)
 
 
 def parse_status(output):
-    """``CTID 101 exist mounted running`` (``VEID`` on OpenVZ 7) -> run state."""
+    """``vzctl status`` -> run state.
+
+    vzctl 4.x: ``CTID 101 exist mounted running`` (``down``, then ``suspended``
+    as a sixth word); vzctl 7: ``VEID 101 exist unmounted running|paused|suspended|down``.
+    """
     words = output.split()
     if len(words) < 5 or words[0] not in ("CTID", "VEID"):
         raise VzStateError("unexpected vzctl status output: %r" % output)
@@ -70,7 +86,9 @@ def parse_status(output):
         return ABSENT
     if words[4] == "running":
         return RUNNING
-    if "suspended" in words[5:]:
+    if words[4] == PAUSED:
+        return PAUSED
+    if words[4] == SUSPENDED or SUSPENDED in words[5:]:
         return SUSPENDED
     if words[3] == "mounted":
         return MOUNTED

@@ -17,7 +17,7 @@ __metaclass__ = type
 import io
 import json
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_model
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_model, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzError, VzStateError
 
 # ctid is an int on vzctl 4.x and a string on OpenVZ 7; status is one word
@@ -40,6 +40,11 @@ def parse_vzlist(text):
         ctid = str(item["ctid"])
         if ctid == "0":
             continue  # the host itself, never a container
+        try:
+            # It names a config file: only a number or a UUID may.
+            ctid = vz_validate.ctid(ctid)
+        except VzError:
+            raise VzStateError("unexpected vzlist entry: %r" % (item,))
         entries.append((ctid, str(item["status"])))
     return entries
 

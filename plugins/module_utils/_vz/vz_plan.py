@@ -13,7 +13,11 @@ __metaclass__ = type
 
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_conf import expand_veid
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzStateError
-from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import ABSENT, MOUNTED, RUNNING, STOPPED, SUSPENDED
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import (
+    ABSENT, MOUNTED, PAUSED, RUNNING, STOPPED, SUSPENDED)
+
+# A paused (OpenVZ 7) or suspended container runs again after ``vzctl resume``.
+FROZEN = (PAUSED, SUSPENDED)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_settings import SETTINGS
 
 
@@ -87,17 +91,17 @@ def create_argv(ctid, desired):
 def _power_steps(plan, ctid, status, state, force):
     vz = ["vzctl"]
     if state == "started":
-        if status == SUSPENDED:
+        if status in FROZEN:
             plan.add(vz + ["resume", ctid])
         elif status != RUNNING:
             plan.add(vz + ["start", ctid])
         plan.final_status = RUNNING
     elif state == "restarted":
         plan.add(vz + (["restart", ctid] if status == RUNNING else
-                       ["resume", ctid] if status == SUSPENDED else ["start", ctid]))
+                       ["resume", ctid] if status in FROZEN else ["start", ctid]))
         plan.final_status = RUNNING
     elif state == "stopped":
-        if status == SUSPENDED:
+        if status in FROZEN:
             plan.add(vz + ["resume", ctid])
             status = RUNNING
         if status == RUNNING:
@@ -106,6 +110,9 @@ def _power_steps(plan, ctid, status, state, force):
             plan.add(vz + ["umount", ctid])
         plan.final_status = STOPPED
     elif state == "suspended":
+        if status == PAUSED:
+            plan.add(vz + ["resume", ctid])
+            status = RUNNING
         if status in (STOPPED, MOUNTED):
             plan.add(vz + ["start", ctid])
             status = RUNNING
@@ -122,7 +129,7 @@ def plan_absent(current, force):
         plan.final_status = ABSENT
         return plan
     ctid = current.ctid
-    if current.status == SUSPENDED:
+    if current.status in FROZEN:
         plan.add(["vzctl", "resume", ctid])
         plan.add(["vzctl", "stop", ctid] + (["--fast"] if force else []))
     elif current.status == RUNNING:

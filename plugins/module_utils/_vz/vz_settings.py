@@ -290,7 +290,7 @@ SETTINGS = (
             set_args=vz_fields.option("--name"), xml=Meta("name")),
     Setting("description", _str(), vz_validate.safe_text, conf.Key("DESCRIPTION"),
             set_args=vz_fields.option("--description"), xml=Element("description")),
-    Setting("ostemplate", _str(), vz_validate.ostemplate, conf.Key("OSTEMPLATE"),
+    Setting("ostemplate", _str(), vz_validate.ostemplate, conf.Template("OSTEMPLATE"),
             create_flag="--ostemplate", create_only=True, xml=Compound("filesystem")),
     Setting("profile", _str(), vz_validate.ostemplate, conf.Key("ORIGIN_SAMPLE"), param="config",
             create_flag="--config", create_only=True, xml=Meta("profile")),
@@ -345,7 +345,10 @@ SETTINGS = (
     Setting("devnodes", dict(type="list", elements="str"), _each(vz_validate.devnode), conf.Words("DEVNODES"),
             same=vz_fields.same_set, set_args=vz_fields.devnode_args, xml=MetaList("devnodes", "devnode")),
     Setting("stop_timeout", dict(type="raw"), integer(0, 86400), conf.Int("STOP_TIMEOUT"),
-            set_args=vz_fields.option("--stop-timeout"), xml=Meta("stop_timeout")),
+            set_args=vz_fields.option("--stop-timeout"), xml=Meta("stop_timeout"),
+            flavours=(LEGACY,), unsupported={VZ7: "OpenVZ 7's vzctl has no --stop-timeout (it exits 21 "
+                                                  "'unrecognized option' and saves none of the call's other "
+                                                  "settings), so this setting cannot be managed on this host"}),
     Setting("ubc", None, _ubc, conf.Ubc(), same=vz_fields.same_ubc, set_args=vz_fields.ubc_args,
             xml=Compound("ubc")),
     Setting("netifs", dict(type="list", elements="dict", options=_NETIF_OPTIONS),

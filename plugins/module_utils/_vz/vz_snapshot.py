@@ -16,7 +16,7 @@ __metaclass__ = type
 import os
 import re
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_validate
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_facts, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import (
     VzError, VzInputError, VzStateError, VzTimeoutError, VzToolError)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import ABSENT, parse_status
@@ -173,7 +173,7 @@ class Snapshots(object):
 
     def converge(self, ctid, state, uuid=None, name=None, description=None, skip_suspend=False,
                  skip_resume=False, force=False):
-        ctid = vz_validate.ctid(ctid)
+        ctid = vz_validate.host_ctid(ctid, vz_facts.is_vz7_host())
         if uuid is not None:
             uuid = vz_validate.snapshot_uuid(uuid)
         if name is not None:

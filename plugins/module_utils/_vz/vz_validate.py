@@ -47,7 +47,9 @@ _CAPABILITY_RE = re.compile(r"[A-Za-z_]+")
 _DEVNODE_RE = re.compile(r"([A-Za-z0-9_+-][A-Za-z0-9_.+-]*(?:/[A-Za-z0-9_+-][A-Za-z0-9_.+-]*)*)"
                          r":(r?w?q?|none)")
 _IP_TEXT_RE = re.compile(r"([0-9A-Fa-f:.]{2,45})(?:/([0-9]{1,3}))?")
-_UUID_RE = re.compile(r"\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?")
+_UUID_HEX = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+# Braces both or neither, as vzctl 7 and prlctl write them.
+_UUID_RE = re.compile(r"\{(%s)\}|(%s)" % (_UUID_HEX, _UUID_HEX))
 
 # vzctl 4.x src/lib/cap.c and features.c: the names vzctl knows; others are
 # refused by vzctl only after a create has run.
@@ -95,17 +97,37 @@ def ascii_int(value, param, low, high):
 
 
 def ctid(value, param="ctid"):
+    """A numeric CTID, or (OpenVZ 7) a UUID in canonical lower-case form, braces optional.
+
+    Whether the host takes a UUID is the driver's check: this one knows no host.
+    """
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     else:
         text = _text(value, param)
+        match = _UUID_RE.fullmatch(text)
+        if match:
+            return (match.group(1) or match.group(2)).lower()
         if not _whole(_DIGITS_RE, text):
-            raise VzInputError(param, "must be a number from %d to %d in ASCII digits, got %r"
-                               % (CTID_MIN, CTID_MAX, text))
+            raise VzInputError(param, "must be a number from %d to %d in ASCII digits (or, on OpenVZ 7, "
+                                      "a UUID), got %r" % (CTID_MIN, CTID_MAX, text))
         number = int(text)
     if not CTID_MIN <= number <= CTID_MAX:
         raise VzInputError(param, "must be a number from %d to %d, got %r" % (CTID_MIN, CTID_MAX, value))
     return str(number)
+
+
+def is_uuid(text):
+    return _UUID_RE.fullmatch(text) is not None
+
+
+def host_ctid(value, vz7, param="ctid"):
+    """``ctid()`` for a host: a UUID only on OpenVZ 7, whose vzctl alone knows them."""
+    result = ctid(value, param)
+    if not vz7 and not result.isdigit():
+        raise VzInputError(param, "%r is a UUID; only OpenVZ 7 has UUID container IDs, this host's vzctl "
+                                  "takes numbers" % (result,))
+    return result
 
 
 def _first_invisible(text):
@@ -261,7 +283,7 @@ def uuid(value, param="uuid"):
     match = _UUID_RE.fullmatch(_text(value, param).strip())
     if not match:
         raise VzInputError(param, "%r is not a UUID like 8-4-4-4-12 hex digits" % (value,))
-    return match.group(1).lower()
+    return (match.group(1) or match.group(2)).lower()
 
 
 # ---------------------------------------------------------------- day-2 modules
@@ -300,7 +322,7 @@ def snapshot_uuid(value, param="uuid"):
     match = _UUID_RE.fullmatch(_text(value, param).strip())
     if not match:
         raise VzInputError(param, "%r is not a UUID like {8-4-4-4-12 hex digits}" % (value,))
-    return "{%s}" % match.group(1).lower()
+    return "{%s}" % (match.group(1) or match.group(2)).lower()
 
 
 def snapshot_text(value, param):

@@ -98,7 +98,8 @@ def to_xml(ct, host_cpus=None):
     host's CPU count (``host_cpus``; left out when unknown).
     """
     doc = _Doc(ct, host_cpus)
-    if ct.status == RUNNING and ct.ctid:
+    if ct.status == RUNNING and ct.ctid and ct.ctid.isdigit():
+        # libvirt's id is a number: an OpenVZ 7 UUID CTID is only <name>.
         doc.domain.set("id", _xml_text(ct.ctid))
     doc.slot("name").text = _xml_text(ct.ctid or ct.display_name())
     if ct.uuid:
@@ -295,7 +296,7 @@ def from_xml(text, warnings=None):
     if ctid:
         ctid = vz_validate.ctid(ctid, "xml: domain id")
     name = _text(root, "name")
-    if name and re.fullmatch("[0-9]+", name):
+    if name and (re.fullmatch("[0-9]+", name) or vz_validate.is_uuid(name)):
         name_ctid = vz_validate.ctid(name, "xml: <name>")
         if ctid and name_ctid != ctid:
             raise VzInputError("xml: <name>", "%s is not the domain id %s (libvirt's <name> is the CTID)"

@@ -107,7 +107,9 @@ def test_modules_render_the_shared_ctid(ansible_doc):
     # container says more, in a description of its own that starts with the shared one.
     assert ctid["container"] == {"description": shared["description"] + [
         "Required to create a container; an existing one may be found by O(name) alone."], "type": "str"}
-    assert shared["description"] == ["Numeric container ID (1 to 2147483644), in ASCII digits."]
+    assert shared["description"] == [
+        "Container ID, a number from 1 to 2147483644 in ASCII digits; on OpenVZ 7 also a UUID (braces "
+        "optional), as C(prlctl create --vmtype ct) makes them. A UUID is refused on OpenVZ 6."]
     # container_info's ctid and name are lists of selectors, documented there.
     assert docs["container_info"]["options"]["ctid"]["type"] == "list"
 

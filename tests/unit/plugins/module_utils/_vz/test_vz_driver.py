@@ -1,7 +1,7 @@
 """The driver builds the before-document only when a diff is asked for; the resulting one always."""
 import pytest
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_model, vz_driver, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_driver, vz_facts, vz_model, vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_model import Container
 
@@ -15,7 +15,7 @@ CONF = vz_conf.parse_conf_text('HOSTNAME="before.example"\nOSTEMPLATE="debian-12
 def test_before_document_only_for_a_diff(monkeypatch, diff, documents):
     built = []
     monkeypatch.setattr(vz_xml, "to_xml", lambda ct, *args: built.append(ct.hostname) or "<%s/>" % ct.hostname)
-    monkeypatch.setattr(vz_driver, "VZ7_RELEASE_FILE", "/nonexistent/virtuozzo-release")  # a 4.x host
+    monkeypatch.setattr(vz_facts, "VZ7_RELEASE_FILE", "/nonexistent/virtuozzo-release")  # a 4.x host
 
     def read(ctid, with_status=True):
         current = vz_model.container_from_conf(ctid, CONF, GLOBALS)
