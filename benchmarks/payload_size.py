@@ -27,7 +27,7 @@ import zipfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = os.path.join(REPO, "plugins", "modules")
-OURS = "ansible_collections/openvz/vz/plugins/module_utils/"
+OURS = "ansible_collections/openvz/vz/plugins/module_utils/_vz/"
 
 
 def _collection_root():
@@ -68,7 +68,7 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 __import__("ansible_collections.openvz.vz.plugins.modules." + sys.argv[2])
 print(json.dumps(["lxml" in sys.modules,
-                  "ansible_collections.openvz.vz.plugins.module_utils.vz_driver" in sys.modules]))
+                  "ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver" in sys.modules]))
 """
 
 

@@ -18,7 +18,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 # The module decides cache suffixes and checksums; the controller side must agree.
-from ansible_collections.openvz.vz.plugins.module_utils.vz_template import file_digest, suffix_of
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_template import file_digest, suffix_of
 
 MODULE = "openvz.vz.template"
 _ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")

@@ -26,6 +26,8 @@ author:
   - openvz.vz maintainers (@openvz-collections)
 extends_documentation_fragment:
   - connection_pipelining
+  - openvz.vz.hypervisor_ssh
+  - openvz.vz.hypervisor_ssh.connection
 options:
   remote_addr:
     description:
@@ -77,17 +79,6 @@ options:
       - name: ansible_private_key_file
       - name: ansible_ssh_private_key_file
       - name: ansible_openvz_hypervisor_private_key_file
-  ssh_executable:
-    description: The ssh client to run.
-    type: str
-    default: ssh
-    ini:
-      - section: ssh_connection
-        key: ssh_executable
-    env:
-      - name: ANSIBLE_SSH_EXECUTABLE
-    vars:
-      - name: ansible_ssh_executable
   ssh_args:
     description:
       - Arguments given to every ssh call. The default shares one connection per hypervisor
@@ -101,18 +92,6 @@ options:
       - name: ANSIBLE_SSH_ARGS
     vars:
       - name: ansible_ssh_args
-  ssh_common_args:
-    description: More arguments for every ssh call, for example a C(ProxyJump).
-    type: str
-    default: ''
-    ini:
-      - section: ssh_connection
-        key: ssh_common_args
-    env:
-      - name: ANSIBLE_SSH_COMMON_ARGS
-    vars:
-      - name: ansible_ssh_common_args
-      - name: ansible_openvz_hypervisor_ssh_common_args
   ssh_extra_args:
     description: Extra arguments for every ssh call.
     type: str
@@ -135,29 +114,6 @@ options:
       - name: ANSIBLE_SSH_CONTROL_PATH_DIR
     vars:
       - name: ansible_control_path_dir
-  host_key_checking:
-    description: Whether ssh checks the hypervisor's host key.
-    type: bool
-    default: true
-    ini:
-      - section: defaults
-        key: host_key_checking
-    env:
-      - name: ANSIBLE_HOST_KEY_CHECKING
-    vars:
-      - name: ansible_host_key_checking
-      - name: ansible_ssh_host_key_checking
-  timeout:
-    description: Seconds ssh waits for the hypervisor to answer (C(ConnectTimeout)).
-    type: int
-    default: 10
-    ini:
-      - section: defaults
-        key: timeout
-    env:
-      - name: ANSIBLE_TIMEOUT
-    vars:
-      - name: ansible_ssh_timeout
   vzctl_executable:
     description: The vzctl program on the hypervisor.
     type: str

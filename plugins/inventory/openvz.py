@@ -48,6 +48,8 @@ requirements:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
+  - openvz.vz.hypervisor_ssh
+  - openvz.vz.hypervisor_ssh.inventory
 options:
   plugin:
     description: The name of this plugin; it makes the source file one of its configs.
@@ -87,29 +89,6 @@ options:
       ssh_common_args:
         description: Extra ssh arguments for this hypervisor (after O(ssh_common_args)).
         type: str
-  ssh_executable:
-    description: The ssh client to run.
-    type: str
-    default: ssh
-    env:
-      - name: ANSIBLE_SSH_EXECUTABLE
-  ssh_common_args:
-    description: Arguments for every ssh call of this plugin, and passed on to the hosts for the connection.
-    type: str
-    default: ''
-  host_key_checking:
-    description: Whether ssh checks the hypervisors' host keys.
-    type: bool
-    default: true
-    env:
-      - name: ANSIBLE_HOST_KEY_CHECKING
-    ini:
-      - section: defaults
-        key: host_key_checking
-  timeout:
-    description: Seconds ssh waits for a hypervisor to answer.
-    type: int
-    default: 10
   host_name_format:
     description:
       - How a container's host is named. Fields C({hypervisor}), C({ctid}), C({name}),
@@ -139,6 +118,9 @@ options:
     type: int
     default: 8
 notes:
+  - O(ssh_common_args) and O(hypervisors[].ssh_common_args) are also passed on to the hosts (in
+    C(ansible_openvz_hypervisor_ssh_common_args)), so the P(openvz.vz.vzctl#connection)
+    connection reaches the hypervisor with them too.
   - Inventory caching (O(cache=true)) keeps what each hypervisor listed; a cached hypervisor is
     not contacted again until the cache expires, one that failed is asked again on the next run.
 seealso:
@@ -180,8 +162,8 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.display import Display
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_listing
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzError
 from ansible_collections.openvz.vz.plugins.plugin_utils.hypervisor import SSH, Hypervisor, HypervisorError
 from ansible_collections.openvz.vz.plugins.plugin_utils.unsafe import make_unsafe
 
@@ -366,7 +348,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     @staticmethod
     def _xml(container):
-        from ansible_collections.openvz.vz.plugins.module_utils import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
+        from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
         if not vz_lxml.HAS_LXML:
             raise AnsibleParserError("openvz inventory: domain_xml needs lxml on the controller")
         return vz_xml.to_xml(container)

@@ -32,6 +32,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.container
+  - openvz.vz.container_identity
 attributes:
   check_mode:
     support: full
@@ -45,9 +46,9 @@ attributes:
 options:
   ctid:
     description:
-      - Numeric container ID (1 to 2147483644), in ASCII digits.
+      - Container ID, a number from 1 to 2147483644 in ASCII digits; on OpenVZ 7 also a UUID (braces
+        optional), as C(prlctl create --vmtype ct) makes them. A UUID is refused on OpenVZ 6.
       - Required to create a container; an existing one may be found by O(name) alone.
-    type: str
   name:
     description:
       - Container name (C(/etc/vz/names)). 1 to 64 letters, digits, C(_ . + -), starting with a
@@ -174,6 +175,15 @@ options:
   cpuunits:
     description: CPU weight, 8 to 500000 (vzctl's own bounds).
     type: raw
+  iolimit:
+    description:
+      - Disk I/O bandwidth limit in bytes per second (C(IOLIMIT)), for example V(10M); V(0) = no limit.
+      - A size as for O(memory) (any whole number of bytes), at most 2147483647 (vzctl keeps an C(int)
+        and would silently cut anything larger).
+    type: str
+  iopslimit:
+    description: Disk I/O operations per second limit (C(IOPSLIMIT)), 0 to 2147483647 (an integer in ASCII digits); V(0) = no limit.
+    type: raw
   diskspace:
     description:
       - Disk quota as V(SOFT) or V(SOFT:HARD), for example V(10G:11G); sizes as for O(memory) but
@@ -207,7 +217,7 @@ options:
     description:
       - Root password inside the container, set through C(chpasswd) on standard input
         (never on a command line). Needs O(state=started) or O(state=restarted).
-      - One line, no NUL, not empty.
+      - One line, no NUL, not empty. Never logged or shown in results (C(no_log)).
       - With O(update_password=on_create), a run that created the container but failed before
         the password was set leaves an empty marker file named after the CTID in
         C(/var/lib/openvz.vz/password-pending/) (it holds no secret); the next run sets the
@@ -222,7 +232,9 @@ options:
     choices: [always, on_create]
     default: on_create
   stop_timeout:
-    description: Seconds vzctl waits for a clean stop before killing the container (C(STOP_TIMEOUT)), 0 to 86400.
+    description:
+      - Seconds vzctl waits for a clean stop before killing the container (C(STOP_TIMEOUT)), 0 to 86400.
+      - Not supported on OpenVZ 7, whose vzctl has no C(--stop-timeout); the module refuses it there.
     type: raw
   force:
     description: Stop with C(vzctl stop --fast) instead of a clean shutdown.
@@ -354,18 +366,18 @@ rc:
   returned: failure
   type: int
 meaning:
-  description: On a tool failure, what vzctl's exit code means.
+  description: On a tool failure, what that tool's exit code means (from the tool's own table of codes).
   returned: failure
   type: str
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_params, vz_xml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import Driver
-from ansible_collections.openvz.vz.plugins.module_utils.vz_lxml import require_lxml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_params, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_lxml import require_lxml
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
 
 
 def _desired(params, warnings):

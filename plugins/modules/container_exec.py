@@ -31,6 +31,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.container_exec
+  - openvz.vz.container_identity
+  - openvz.vz.container_identity.required
 attributes:
   check_mode:
     support: partial
@@ -44,10 +46,6 @@ attributes:
     support: full
     platforms: posix
 options:
-  ctid:
-    description: Numeric ID of the container (1 to 2147483644). It must be running.
-    type: str
-    required: true
   argv:
     description:
       - The command and its arguments. Each element is passed literally.
@@ -175,9 +173,9 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_exec import Executor
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzError
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_exec import Executor
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
 
 
 def main():

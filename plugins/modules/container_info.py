@@ -116,6 +116,19 @@ containers:
       description: venet addresses.
       type: list
       elements: str
+    netifs:
+      description: veth interfaces (ifname, mac, host_ifname, host_mac, bridge).
+      type: list
+      elements: dict
+    memory:
+      description: RAM in bytes, or null when unlimited.
+      type: int
+    swap:
+      description: Swap in bytes, or null.
+      type: int
+    diskspace:
+      description: Disk quota in bytes (soft, hard).
+      type: dict
     ostemplate:
       description: OS template the container was created from.
       type: str
@@ -138,15 +151,15 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_listing
-from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import VZLIST_STATUSES
-from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_listing
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import VZLIST_STATUSES
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
 
 
 def _xml_codec(module):
     """vz_xml, once lxml is known to be there: loaded only when documents are asked for."""
-    from ansible_collections.openvz.vz.plugins.module_utils import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
+    from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_lxml, vz_xml  # pylint: disable=import-outside-toplevel
     vz_lxml.require_lxml(module)
     return vz_xml
 

@@ -29,6 +29,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
   - openvz.vz.vzctl_timeout.snapshot
+  - openvz.vz.container_identity
+  - openvz.vz.container_identity.required
 attributes:
   check_mode:
     support: full
@@ -40,10 +42,6 @@ attributes:
     support: full
     platforms: posix
 options:
-  ctid:
-    description: Numeric ID of the container (1 to 2147483644).
-    type: str
-    required: true
   state:
     description:
       - V(present) creates the snapshot unless one with this O(uuid) (or, without O(uuid),
@@ -157,22 +155,26 @@ commands:
   type: list
   elements: list
   sample: [["vzctl", "snapshot", "101", "--name", "before-upgrade"]]
-rc:
-  description: On a vzctl failure, its exit code.
-  returned: failure
-  type: int
 executed:
   description: On failure, the commands that had completed before the failing one.
   returned: failure
   type: list
   elements: list
+rc:
+  description: On a tool failure, its exit code.
+  returned: failure
+  type: int
+meaning:
+  description: On a tool failure, what that tool's exit code means (from the tool's own table of codes).
+  returned: failure
+  type: str
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
-from ansible_collections.openvz.vz.plugins.module_utils.vz_snapshot import Snapshots
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_snapshot import Snapshots
 
 
 def main():

@@ -210,7 +210,7 @@ source_needed:
   returned: failure
   type: bool
 rc:
-  description: On a C(vztmpl-dl) failure, its exit code.
+  description: On a tool failure, its exit code.
   returned: failure
   type: int
 """
@@ -218,9 +218,9 @@ rc:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import fetch_url
 
-from ansible_collections.openvz.vz.plugins.module_utils.vz_module import run_and_exit
-from ansible_collections.openvz.vz.plugins.module_utils.vz_runner import Runner
-from ansible_collections.openvz.vz.plugins.module_utils.vz_template import TemplateCache
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_template import TemplateCache
 
 # Defaults of timeout: a wait on a url's server at each step, a whole vztmpl-dl run
 # (a download of a template of some hundred megabytes from a mirror).

@@ -38,6 +38,8 @@ SETTINGS = [
      'CAPABILITY="NET_ADMIN:off"'),
     ("devnodes", ["net/tun:rw"], 'DEVNODES="net/tun:rw "', ["net/tun:r"], 'DEVNODES="net/tun:r "'),
     ("stop_timeout", 60, 'STOP_TIMEOUT="60"', 90, 'STOP_TIMEOUT="90"'),
+    ("iolimit", "10M", 'IOLIMIT="10485760"', "0", 'IOLIMIT="0"'),
+    ("iopslimit", 100, 'IOPSLIMIT="100"', 2500, 'IOPSLIMIT="2500"'),
     ("netifs", [{"ifname": "eth0", "bridge": "br0", "mac": "00:18:51:AA:BB:CC"}],
      'NETIF="ifname=eth0,bridge=br0,mac=00:18:51:AA:BB:CC,',
      [{"ifname": "eth0", "bridge": "br1"}], 'NETIF="ifname=eth0,bridge=br1,mac=00:18:51:AA:BB:CC,'),
@@ -56,8 +58,9 @@ def _playbook(tasks):
 
 
 def _supported(host, param):
-    # OpenVZ 7's vzctl ignores --capability; the module refuses it there (tested below).
-    return not (host.flavour == "vz7" and param == "capabilities")
+    # OpenVZ 7's vzctl ignores --capability and has no --stop-timeout; the module
+    # refuses both there (tested below).
+    return not (host.flavour == "vz7" and param in ("capabilities", "stop_timeout"))
 
 
 @pytest.mark.parametrize("param, first, first_line, second, second_line", SETTINGS,
@@ -106,6 +109,26 @@ def test_first_create_applies_setting_in_the_config(openvz_host, run_playbook):
             assert setting[2] in conf
     commands = result.task("create")["result"]["commands"]
     assert [c[1] for c in commands] == ["create", "set"]
+
+
+def test_io_limits_from_xml_in_and_out(openvz_host, run_playbook):
+    made = run_playbook(_playbook([_task("create", dict(BASE, iolimit="5M", iopslimit=300), "r")]))
+    xml = made.task("create")["result"]["xml"]
+    assert "<vz:iolimit>5242880</vz:iolimit>" in xml and "<vz:iopslimit>300</vz:iopslimit>" in xml
+    changed_xml = xml.replace("<vz:iolimit>5242880</vz:iolimit>", "<vz:iolimit>1048576</vz:iolimit>")
+    openvz_host.clear_calls()
+    result = run_playbook(_playbook([_task("predict", {"xml": changed_xml}, "p", check=True),
+                                     _task("xml", {"xml": changed_xml}, "r"),
+                                     _task("again", {"xml": changed_xml}, "r2")]), diff=True)
+    assert result.rc == 0, str(result)
+    predicted, applied, again = (result.task(n)["result"] for n in ("predict", "xml", "again"))
+    assert applied["commands"] == predicted["commands"] == [["vzctl", "set", "101", "--iolimit", "1M", "--save"]]
+    assert 'IOLIMIT="1048576"' in openvz_host.conf_text(101)
+    assert 'IOPSLIMIT="300"' in openvz_host.conf_text(101)
+    assert not again["changed"]
+    assert "<vz:iolimit>1048576</vz:iolimit>" in applied["xml"]
+    assert "5242880" in applied["diff"]["before"] and "1048576" in applied["diff"]["after"]
+    assert_valid(applied["xml"])
 
 
 def test_xml_round_trip(openvz_host, run_playbook):

@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree
 
-from ansible_collections.openvz.vz.plugins.module_utils import vz_conf, vz_params, vz_xml
-from ansible_collections.openvz.vz.plugins.module_utils.vz_driver import Driver
-from ansible_collections.openvz.vz.plugins.module_utils.vz_errors import VzInputError, VzToolError
-from ansible_collections.openvz.vz.plugins.module_utils.vz_facts import exit_meaning
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_params, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzInputError, VzToolError
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import exit_meaning
 
 TEMPLATE = "debian-12.0-x86_64-minimal"
 CANARY = "/tmp/openvz-vz-canary-%d" % os.getpid()
@@ -142,13 +142,17 @@ PARAMS = [
 
 @SETTINGS
 @given(value=hostile("101", "2147483644"))
-def test_ctid_is_ascii_digits_within_bounds(value):
+def test_ctid_is_ascii_digits_within_bounds_or_a_uuid(value):
     try:
         ctid = vz_params.container_from_params({"ctid": value}).ctid
     except VzInputError as exc:
         assert exc.param == "ctid"
         return
-    assert re.fullmatch("[1-9][0-9]*", ctid) and 1 <= int(ctid) <= 2147483644, ctid
+    if not re.fullmatch("[1-9][0-9]*", ctid):
+        # OpenVZ 7's other form, in canonical lower case.
+        assert re.fullmatch("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", ctid), ctid
+        return
+    assert 1 <= int(ctid) <= 2147483644, ctid
 
 
 @pytest.mark.parametrize("param, strategy, make, keys", PARAMS, ids=[p[0] for p in PARAMS])

@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openvz.vz contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """The canonical text of the return values several modules share. Not to be extended.
+
+    Ansible merges only a fragment's C(options), C(attributes), C(notes) and
+    C(seealso) into a plugin's documentation (C(add_fragments) in
+    C(ansible/utils/plugin_docs.py)); C(RETURN) is read from the module file
+    alone, and validate-modules wants it there as a literal. So each module
+    keeps its own copy of these blocks in its C(RETURN), and the unit test
+    C(tests/unit/plugins/doc_fragments/test_doc_fragments.py) parses every
+    module's C(RETURN) and fails unless each copy equals the text here
+    exactly: the wording is defined here once and the copies cannot drift.
+    To change it, change it here and in every module the test names.
+
+    There is no C(DOCUMENTATION): listing this fragment in
+    C(extends_documentation_fragment) is an error.
+    """
+
+    # The fields of the container dictionary: RV(container) of
+    # openvz.vz.container and each item of RV(containers) of
+    # openvz.vz.container_info (both made by the same code). The field
+    # "status" is each module's own, as the states they can report differ
+    # (container reports "absent", container_info "paused" on OpenVZ 7).
+    CONTAINER = r"""
+ctid:
+  description: Container ID.
+  type: str
+name:
+  description: Container name, or null.
+  type: str
+hostname:
+  description: Host name.
+  type: str
+ip_addresses:
+  description: venet addresses.
+  type: list
+  elements: str
+netifs:
+  description: veth interfaces (ifname, mac, host_ifname, host_mac, bridge).
+  type: list
+  elements: dict
+memory:
+  description: RAM in bytes, or null when unlimited.
+  type: int
+swap:
+  description: Swap in bytes, or null.
+  type: int
+diskspace:
+  description: Disk quota in bytes (soft, hard).
+  type: dict
+ostemplate:
+  description: OS template the container was created from.
+  type: str
+"""
+
+    # What a module that runs an OpenVZ tool returns when a run fails
+    # (VzError.to_result and VzToolError.to_result in module_utils/_vz/vz_errors.py).
+    FAILURE = r"""
+executed:
+  description: On failure, the commands that had completed before the failing one.
+  returned: failure
+  type: list
+  elements: list
+rc:
+  description: On a tool failure, its exit code.
+  returned: failure
+  type: int
+meaning:
+  description: On a tool failure, what that tool's exit code means (from the tool's own table of codes).
+  returned: failure
+  type: str
+"""

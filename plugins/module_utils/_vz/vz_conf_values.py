@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openvz.vz contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How each kind of CTID.conf value decodes into the model, and encodes back.
+
+A setting of vz_settings names one of these for its key(s).  Decoding never
+guesses: a value it cannot read is a VzConfigError naming the file and key.
+``encode`` is what ``vzctl create`` writes for a create option, so the driver
+can predict the config a create leaves.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_facts, vz_units
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzConfigError
+
+# OpenVZ 7 samples say IP_ADDRESS="0.0.0.0" for none; vzctl ignores these.
+NO_ADDRESS = ("0.0.0.0", "::")
+NETIF_KEYS = ("ifname", "mac", "host_ifname", "host_mac", "bridge")
+_INT_RE = re.compile(r"-?[0-9]{1,19}")
+
+
+class Key(object):
+    """One key, read as text; an absent key is None."""
+
+    def __init__(self, key, inherited=False):
+        self.key = key
+        self.keys = (key,)
+        # vz.conf supplies the value when the CT config has none (VE_PRIVATE...).
+        self.inherited = inherited
+
+    def read(self, conf, globals_):
+        raw = conf.get(self.key)
+        if raw is None and self.inherited:
+            raw = globals_.get(self.key)
+        return None if raw is None else self.decode(raw, conf)
+
+    def decode(self, raw, conf):
+        return raw
+
+    def encode(self, value):
+        return value
+
+
+class Name(Key):
+    """NAME: an empty value is no name."""
+
+    def decode(self, raw, conf):
+        return raw or None
+
+
+class Int(Key):
+    def decode(self, raw, conf):
+        if raw == "":
+            return None
+        if not _INT_RE.fullmatch(raw):
+            raise VzConfigError(conf.path, self.key, raw, "not an integer")
+        return int(raw)
+
+
+class YesNo(Key):
+    def decode(self, raw, conf):
+        if raw == "":
+            return None
+        if raw not in ("yes", "no"):
+            raise VzConfigError(conf.path, self.key, raw, "expected yes or no")
+        return raw == "yes"
+
+
+class Words(Key):
+    """A space-separated list (NAMESERVER, DEVNODES)."""
+
+    def decode(self, raw, conf):
+        return raw.split()
+
+
+class Template(Key):
+    """OSTEMPLATE; vzctl 7 writes an EZ template as ``.NAME``, which is the template NAME."""
+
+    def decode(self, raw, conf):
+        return raw[1:] if raw.startswith(".") else raw
+
+
+class Layout(Key):
+    """VE_LAYOUT is ``simfs`` or ``ploop[:mode]``.
+
+    vzctl 7 writes no VE_LAYOUT: ``VEFSTYPE`` (ext4, xfs: a ploop image;
+    simfs) says it, from the CT config or vz.conf.  Without either, vzctl
+    4.x uses simfs.
+    """
+
+    def __init__(self):
+        super(Layout, self).__init__("VE_LAYOUT", inherited=True)
+        self.keys = ("VE_LAYOUT", "VEFSTYPE")
+
+    def read(self, conf, globals_):
+        raw = conf.get(self.key)
+        if raw is None:
+            raw = globals_.get(self.key)
+        if raw:
+            return raw.split(":")[0]
+        fstype = conf.get("VEFSTYPE") or globals_.get("VEFSTYPE")
+        if fstype:
+            return "simfs" if fstype == "simfs" else "ploop"
+        return "simfs"
+
+
+class Addresses(Key):
+    """IP_ADDRESS, without the "no address" placeholders vzctl ignores."""
+
+    def read(self, conf, globals_):
+        raw = conf.get(self.key)
+        return [address for address in (raw or "").split() if address not in NO_ADDRESS]
+
+
+def _pair(conf, key, raw, divisor):
+    try:
+        return vz_units.parse_conf_pair(raw, divisor)
+    except ValueError as exc:
+        raise VzConfigError(conf.path, key, raw, str(exc))
+
+
+class Pair(Key):
+    """``barrier[:limit]`` in the key's own unit (DISKINODES: a count)."""
+
+    def __init__(self, key, divisor):
+        super(Pair, self).__init__(key)
+        self.divisor = divisor
+
+    def decode(self, raw, conf):
+        return _pair(conf, self.key, raw, self.divisor)
+
+
+class BytePair(Pair):
+    """A pair stored in units of ``divisor`` bytes, in the model as bytes (DISKSPACE)."""
+
+    def decode(self, raw, conf):
+        soft, hard = _pair(conf, self.key, raw, self.divisor)
+        return soft * self.divisor, hard * self.divisor
+
+    def encode(self, value):
+        return "%d:%d" % (value[0] // self.divisor, value[1] // self.divisor)
+
+
+class Limit(Pair):
+    """The limit half of a page pair, as bytes; "unlimited" is None (PHYSPAGES)."""
+
+    def decode(self, raw, conf):
+        limit = _pair(conf, self.key, raw, self.divisor)[1]
+        return None if limit >= vz_facts.LONG_MAX else limit * self.divisor
+
+
+class Switches(Key):
+    """``name:on|off`` items (FEATURES, CAPABILITY), as {name: bool}."""
+
+    def __init__(self, key, normalise):
+        super(Switches, self).__init__(key)
+        self.normalise = normalise
+
+    def decode(self, raw, conf):
+        result = {}
+        for token in raw.replace(",", " ").split():
+            item, sep, state = token.partition(":")
+            if not sep or state not in ("on", "off"):
+                raise VzConfigError(conf.path, self.key, raw, "expected name:on|off items")
+            result[self.normalise(item)] = state == "on"
+        return result
+
+
+class Netifs(Key):
+    """NETIF: ``key=value,...`` entries joined by ``;``, as dicts of NETIF_KEYS."""
+
+    def read(self, conf, globals_):
+        raw = conf.get(self.key)
+        if raw is None:
+            return []
+        netifs = []
+        for entry in raw.split(";"):
+            if not entry.strip():
+                continue
+            fields = {}
+            for part in entry.split(","):
+                key, sep, value = part.partition("=")
+                if not sep:
+                    raise VzConfigError(conf.path, self.key, raw, "expected key=value items")
+                fields[key] = value
+            if "ifname" not in fields:
+                raise VzConfigError(conf.path, self.key, raw, "an entry has no ifname")
+            netifs.append({key: fields.get(key) for key in NETIF_KEYS})
+        return netifs
+
+
+class Ubc(object):
+    """The UBC pairs other than PHYSPAGES/SWAPPAGES (memory and swap), as {name: [barrier, limit]}."""
+
+    def __init__(self):
+        self.keys = tuple(key for key in vz_facts.UBC_DIVISORS if key not in ("PHYSPAGES", "SWAPPAGES"))
+
+    def read(self, conf, globals_):
+        ubc = {}
+        for key in self.keys:
+            raw = conf.get(key)
+            if raw is not None:
+                ubc[key.lower()] = list(_pair(conf, key, raw, vz_facts.UBC_DIVISORS[key]))
+        return ubc or None

@@ -1,0 +1,237 @@
+"""The Setting table: one declaration per setting, and what is generated from it.
+
+Every module's DOCUMENTATION must equal the argument spec it runs with, the
+containers role must take exactly the generated parameters, and parameters
+and domain XML must go through the same parser (the three drift bugs of
+issue 11 are pinned here).
+"""
+import ast
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ansible_collections.openvz.vz.plugins.module_utils._vz import (
+    vz_conf, vz_model, vz_params, vz_plan, vz_settings, vz_xml)
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzInputError
+
+REPO = Path(__file__).resolve().parents[5]
+MODULES = sorted(p.stem for p in (REPO / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
+NS = vz_xml.NS
+
+
+# ----------------------------------------------------------- DOCUMENTATION == spec
+
+def _assigned(path, name):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
+            return node.value.value
+    raise AssertionError("no %s in %s" % (name, path))
+
+
+def _documented_options(module):
+    doc = yaml.safe_load(_assigned(REPO / "plugins" / "modules" / (module + ".py"), "DOCUMENTATION"))
+    options = {}
+    for fragment in doc.get("extends_documentation_fragment", []):
+        if fragment.startswith("openvz.vz."):
+            file_name, _sep, variable = fragment[len("openvz.vz."):].partition(".")
+            text = _assigned(REPO / "plugins" / "doc_fragments" / (file_name + ".py"),
+                             variable.upper() or "DOCUMENTATION")
+            for key, value in (yaml.safe_load(text).get("options") or {}).items():
+                options.setdefault(key, {}).update(value)
+    for key, value in doc["options"].items():
+        options.setdefault(key, {}).update(value)
+    return options
+
+
+class _Captured(Exception):
+    pass
+
+
+def _runtime_spec(module, monkeypatch):
+    """The argument_spec the module hands AnsibleModule, captured before it parses anything."""
+    mod = importlib.import_module("ansible_collections.openvz.vz.plugins.modules." + module)
+    seen = {}
+
+    def capture(self, argument_spec, **kwargs):
+        seen.update(argument_spec)
+        raise _Captured()
+
+    monkeypatch.setattr(mod, "AnsibleModule", type("Capture", (), {"__init__": capture}))
+    with pytest.raises(_Captured):
+        mod.main()
+    return seen
+
+
+def _normalise(spec):
+    """The keys DOCUMENTATION and argument_spec share, with Ansible's defaults filled in."""
+    result = {
+        "type": spec.get("type", "str"),
+        "required": bool(spec.get("required", False)),
+        "default": spec.get("default"),
+        "choices": list(spec["choices"]) if spec.get("choices") is not None else None,
+        "elements": spec.get("elements"),
+    }
+    sub = spec.get("options") or spec.get("suboptions")
+    if sub:
+        result["options"] = dict((key, _normalise(value)) for key, value in sub.items())
+    return result
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_documentation_options_equal_the_argument_spec(module, monkeypatch):
+    runtime = _runtime_spec(module, monkeypatch)
+    documented = _documented_options(module)
+    assert sorted(documented) == sorted(runtime)
+    for name in runtime:
+        assert _normalise(documented[name]) == _normalise(runtime[name]), name
+        # DOCUMENTATION has no no_log key: a secret option says so in words, and only it does.
+        description = documented[name]["description"]
+        text = " ".join(description) if isinstance(description, list) else description
+        assert ("C(no_log)" in text) == bool(runtime[name].get("no_log")), name
+
+
+def test_the_container_module_runs_with_the_generated_spec(monkeypatch):
+    runtime = _runtime_spec("container", monkeypatch)
+    for setting in vz_settings.SETTINGS:
+        if setting.param:
+            assert runtime[setting.param] == setting.spec, setting.name
+    # Secrets never show, whatever the table says elsewhere.
+    assert runtime["root_password"]["no_log"] is True
+
+
+# ----------------------------------------------------------- the roles
+
+ROLE = REPO / "roles" / "containers"
+
+
+def test_role_items_take_the_generated_parameters_with_their_types():
+    spec = yaml.safe_load((ROLE / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]
+    items = spec["options"]["openvz_containers"]["options"]
+    assert sorted(items) == sorted(vz_params.ARGUMENT_SPEC)
+    for setting in vz_settings.SETTINGS:
+        if setting.param:
+            assert _normalise(items[setting.param]) == _normalise(setting.spec), setting.param
+
+
+def test_role_vars_list_the_generated_setting_and_integer_keys():
+    role_vars = yaml.safe_load((ROLE / "vars" / "main.yml").read_text())
+    # `xml` excludes every setting but the name, which may select the container.
+    assert sorted(role_vars["openvz_containers__setting_keys"]) == sorted(
+        param for param in vz_settings.PARAMS if param != "name")
+    integers = [s.param for s in vz_settings.SETTINGS if s.param and hasattr(s.parse, "bounds")]
+    assert sorted(role_vars["openvz_containers__integer_keys"]) == sorted(["ctid"] + integers)
+
+
+# ----------------------------------------------------------- the table itself
+
+def test_each_conf_key_and_option_belongs_to_one_setting():
+    keys = vz_settings.conf_keys()
+    assert len(keys) == len(set(keys))
+    flags = [s.create_flag for s in vz_settings.SETTINGS if s.create_flag]
+    assert len(flags) == len(set(flags))
+
+
+def test_model_fields_are_the_settings_plus_identity():
+    assert vz_model.Container.__slots__ == vz_settings.FIELDS + ("status",)
+
+
+def test_a_setting_missing_on_a_flavour_says_why():
+    for setting in vz_settings.SETTINGS:
+        for flavour in vz_settings.FLAVOURS:
+            if flavour not in setting.flavours:
+                assert setting.unsupported.get(flavour), (setting.name, flavour)
+
+
+# ----------------------------------------------------------- one parser for params and XML
+
+def _xml(body, meta=""):
+    return ("<domain type='openvz' id='101'><name>101</name>"
+            "<metadata><vz:container xmlns:vz='%s'>%s</vz:container></metadata>%s</domain>"
+            % (NS, meta, body))
+
+
+@pytest.mark.parametrize("params, xml, label", [
+    # RAM is whole pages: 1025 KiB is refused both ways (it used to plan --ram 1025K from XML).
+    ({"memory": "1025K"}, _xml("<memory unit='KiB'>1025</memory>"), "memory"),
+    # cpulimit has one bound, 409600 (an XML quota of 1e9 used to plan --cpulimit 1000000).
+    ({"cpulimit": "1000000"}, _xml("<cputune><period>100000</period><quota>1000000000</quota></cputune>"),
+     "cpulimit"),
+    # DISKSPACE is whole KiB (1025 bytes in XML used to become --diskspace 1K:1K).
+    ({"diskspace": "1025"}, _xml("<devices><filesystem type='template'><source name='d'/><target dir='/'/>"
+                                 "<space_hard_limit unit='bytes'>1025</space_hard_limit></filesystem></devices>"),
+     "diskspace"),
+    ({"cpuunits": "7"}, _xml("<cputune><shares>7</shares></cputune>"), "cpuunits"),
+    ({"stop_timeout": "86401"}, _xml("", "<vz:stop_timeout>86401</vz:stop_timeout>"), "stop_timeout"),
+    ({"iolimit": "2G"}, _xml("", "<vz:iolimit>2147483648</vz:iolimit>"), "iolimit"),
+    ({"iopslimit": "\u0662"}, _xml("", "<vz:iopslimit>\u0662</vz:iopslimit>"), "iopslimit"),
+    ({"diskinodes": "10:5"}, _xml("", "<vz:diskinodes soft='10' hard='5'/>"), "diskinodes"),
+])
+def test_parameters_and_xml_refuse_the_same_values(params, xml, label):
+    with pytest.raises(VzInputError) as from_params:
+        vz_params.container_from_params(params)
+    assert from_params.value.param == label
+    with pytest.raises(VzInputError) as from_xml:
+        vz_xml.from_xml(xml)
+    assert from_xml.value.param.startswith("xml: ")
+
+
+@pytest.mark.parametrize("params, xml", [
+    ({"memory": "1M"}, _xml("<memory unit='KiB'>1024</memory>")),
+    ({"cpulimit": "150"}, _xml("<cputune><period>100000</period><quota>150000</quota></cputune>")),
+    ({"iolimit": "10M"}, _xml("", "<vz:iolimit>10485760</vz:iolimit>")),
+    ({"iopslimit": 100}, _xml("", "<vz:iopslimit>100</vz:iopslimit>")),
+    ({"diskinodes": "200000:220000"}, _xml("", "<vz:diskinodes soft='200000' hard='220000'/>")),
+])
+def test_parameters_and_xml_accept_the_same_values_alike(params, xml):
+    wanted = vz_params.container_from_params(params)
+    read = vz_xml.from_xml(xml)
+    for name in params:
+        assert getattr(read, name) == getattr(wanted, name), name
+
+
+GLOBALS = vz_conf.ConfFile("/etc/vz/vz.conf", {"VE_ROOT": "/vz/root/$VEID", "VE_PRIVATE": "/vz/private/$VEID"})
+
+
+def _host(text):
+    return vz_model.container_from_conf("101", vz_conf.parse_conf_text(text, "101.conf"), GLOBALS)
+
+
+def test_a_bridge_name_compares_exactly_and_a_mac_address_case_insensitively():
+    current = _host('NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC,host_ifname=veth101.0,'
+                    'host_mac=00:18:51:DD:EE:FF,bridge=vmbr0"\n')
+    same_mac = vz_params.container_from_params({"netifs": [{"ifname": "eth0", "mac": "00:18:51:aa:bb:cc"}]})
+    assert vz_plan.settings_args(current, same_mac) == ([], [])
+    other_bridge = vz_params.container_from_params({"netifs": [{"ifname": "eth0", "bridge": "VMBR0"}]})
+    args, _restart = vz_plan.settings_args(current, other_bridge)
+    assert args == ["--netif_del", "all", "--netif_add",
+                    "eth0,00:18:51:AA:BB:CC,veth101.0,00:18:51:DD:EE:FF,VMBR0"]
+
+
+def test_iolimit_round_trips_through_conf_plan_and_xml():
+    current = _host('IOLIMIT="10485760"\nIOPSLIMIT="100"\n')
+    assert (current.iolimit, current.iopslimit) == (10485760, 100)
+    same = vz_params.container_from_params({"iolimit": "10M", "iopslimit": "100"})
+    assert vz_plan.settings_args(current, same) == ([], [])
+    wanted = vz_params.container_from_params({"iolimit": "0", "iopslimit": 250})
+    assert vz_plan.settings_args(current, wanted)[0] == ["--iolimit", "0B", "--iopslimit", "250"]
+    document = vz_xml.to_xml(current)
+    assert "<vz:iolimit>10485760</vz:iolimit>" in document
+    assert "<vz:iopslimit>100</vz:iopslimit>" in document
+    back = vz_xml.from_xml(document)
+    assert (back.iolimit, back.iopslimit) == (10485760, 100)
+
+
+def test_the_mapping_doc_has_a_row_for_every_setting_with_its_key():
+    rows = {}
+    for line in (REPO / "docs" / "domain-xml.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+        if len(cells) == 4 and cells[0].startswith("`"):
+            rows.setdefault(cells[0].split("`")[1].split("[")[0], []).append(cells)
+    for setting in vz_settings.SETTINGS:
+        if setting.param:
+            assert setting.param in rows, setting.param
+            keys = " ".join(row[3] for row in rows[setting.param])
+            assert all(key in keys for key in setting.key.keys), setting.param
