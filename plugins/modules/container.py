@@ -188,6 +188,8 @@ options:
     description:
       - Disk quota as V(SOFT) or V(SOFT:HARD), for example V(10G:11G); sizes as for O(memory) but
         whole KiB; HARD not below SOFT.
+      - On OpenVZ 7 the ploop image is sized to HARD and vzctl stores HARD:HARD, so a smaller SOFT
+        is managed as HARD there, with a warning.
     type: str
   diskinodes:
     description: Inode quota as V(SOFT) or V(SOFT:HARD), for example V(200000:220000); ASCII digits, optional K/M/G/T, below 2^63.

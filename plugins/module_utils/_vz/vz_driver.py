@@ -105,11 +105,18 @@ class Driver(object):
 
     # ------------------------------------------------------------------ converging
 
-    def check_host_support(self, desired):
+    def check_host_support(self, desired, warnings):
+        """Refuse what this host's vzctl lacks; put the rest in the form it stores."""
         flavour = vz_settings.VZ7 if self.vz7 else vz_settings.LEGACY
         for setting in vz_settings.SETTINGS:
-            if flavour not in setting.flavours and getattr(desired, setting.name) not in (None, {}, []):
+            value = getattr(desired, setting.name)
+            if flavour not in setting.flavours and value not in (None, {}, []):
                 raise VzInputError(setting.param, setting.unsupported[flavour])
+            if value is not None and flavour in setting.stored_as:
+                stored, why = setting.stored_as[flavour]
+                if stored(value) != value:
+                    warnings.append("%s: %s, so %r is managed as %r" % (setting.param, why, value, stored(value)))
+                    setattr(desired, setting.name, stored(value))
 
     def preflight(self, ctid, current, desired, base_keys):
         """Everything vzctl would refuse half-way, checked before the first call."""
@@ -141,7 +148,8 @@ class Driver(object):
     def _converge(self, desired, state, force, password, update_password, vcpu_default):
         if desired.ctid is not None:
             vz_validate.host_ctid(desired.ctid, self.vz7)
-        self.check_host_support(desired)
+        host_warnings = []
+        self.check_host_support(desired, host_warnings)
         ctid = self.resolve_ctid(desired.ctid, desired.name)
         if ctid is None:
             if state == "absent" and desired.name:
@@ -176,7 +184,7 @@ class Driver(object):
         result = {
             "changed": plan.changed,
             "commands": [step.argv for step in plan.steps],
-            "warnings": plan.warnings,
+            "warnings": host_warnings + plan.warnings,
         }
         before_xml = vz_xml.to_xml(current, HOST_CPUS) if self.diff and current is not None else ""
         if not self.check_mode:

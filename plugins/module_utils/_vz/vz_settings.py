@@ -232,6 +232,10 @@ def _soft_hard(value):
     return {"soft": value[0], "hard": value[1]}
 
 
+def _hard_only(value):
+    return value[1], value[1]
+
+
 # ------------------------------------------------------------ the declaration
 
 class Setting(object):
@@ -239,7 +243,7 @@ class Setting(object):
 
     def __init__(self, name, spec, parse, key, same=vz_fields.equal, set_args=None, create_flag=None,
                  xml=None, param=None, create_only=False, restart=False, flavours=FLAVOURS,
-                 unsupported=None, merge=None, result=None, per_ct_path=False):
+                 unsupported=None, merge=None, result=None, per_ct_path=False, stored_as=None):
         self.name = name
         self.param = (param or name) if spec is not None else None
         self.spec = spec
@@ -259,6 +263,9 @@ class Setting(object):
         self.result = result
         # A path that may hold $VEID: compared after expanding it.
         self.per_ct_path = per_ct_path
+        # {flavour: (value -> the value that flavour's vzctl stores for it, why)}: the
+        # wanted value is planned and compared in that form, so a re-run converges.
+        self.stored_as = stored_as or {}
 
     @property
     def live(self):
@@ -329,7 +336,9 @@ SETTINGS = (
             set_args=vz_fields.option("--iopslimit"), xml=Meta("iopslimit")),
     Setting("diskspace", _str(), _pair(_kib), conf.BytePair("DISKSPACE", vz_facts.DISK_DIVISORS["DISKSPACE"]),
             same=vz_fields.same_kib_pair, set_args=vz_fields.size_pair("--diskspace"), create_flag="--diskspace",
-            result=_soft_hard, xml=Compound("filesystem")),
+            result=_soft_hard, xml=Compound("filesystem"),
+            stored_as={VZ7: (_hard_only, "OpenVZ 7 sizes the ploop image to the hard limit and stores "
+                                         "DISKSPACE as hard:hard")}),
     Setting("diskinodes", _str(), _pair(_count), conf.Pair("DISKINODES", vz_facts.DISK_DIVISORS["DISKINODES"]),
             set_args=vz_fields.count_pair("--diskinodes"), result=_soft_hard, xml=MetaPair("diskinodes")),
     Setting("features", dict(type="dict"), _switches(vz_validate.feature),

@@ -235,3 +235,26 @@ def test_the_mapping_doc_has_a_row_for_every_setting_with_its_key():
             assert setting.param in rows, setting.param
             keys = " ".join(row[3] for row in rows[setting.param])
             assert all(key in keys for key in setting.key.keys), setting.param
+
+
+def _host_driver(vz7):
+    from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver
+    driver = Driver(runner=None)
+    driver._vz7 = vz7  # pylint: disable=protected-access
+    return driver
+
+
+def test_a_vz7_host_refuses_what_its_vzctl_lacks_and_plans_diskspace_as_it_stores_it():
+    for param, value in (("stop_timeout", 0), ("capabilities", {"net_admin": True})):
+        with pytest.raises(VzInputError) as refused:
+            _host_driver(True).check_host_support(vz_params.container_from_params({param: value}), [])
+        assert refused.value.param == param and "OpenVZ 7" in str(refused.value)
+    desired = vz_params.container_from_params({"diskspace": "10G:11G"})
+    warnings = []
+    _host_driver(True).check_host_support(desired, warnings)
+    assert desired.diskspace == (11 * 1024 ** 3, 11 * 1024 ** 3)
+    assert len(warnings) == 1 and warnings[0].startswith("diskspace: OpenVZ 7")
+    legacy = vz_params.container_from_params({"diskspace": "10G:11G", "stop_timeout": 0})
+    warnings = []
+    _host_driver(False).check_host_support(legacy, warnings)
+    assert legacy.diskspace == (10 * 1024 ** 3, 11 * 1024 ** 3) and warnings == []
