@@ -12,6 +12,7 @@ can predict the config a create leaves.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
 import re
 
 from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_facts, vz_units
@@ -108,12 +109,23 @@ class Layout(Key):
         return "simfs"
 
 
+def _prefix_length(address):
+    """vzctl 7 stores an IPv4 prefix as a netmask (``10.0.0.3/255.255.255.0`` for ``/24``)."""
+    ip, sep, prefix = address.partition("/")
+    if "." in prefix:
+        try:
+            return "%s/%d" % (ip, ipaddress.IPv4Network("0.0.0.0/" + prefix).prefixlen)
+        except ValueError:
+            pass  # not a netmask: left as stored, and so never equal to an address asked for
+    return address
+
+
 class Addresses(Key):
-    """IP_ADDRESS, without the "no address" placeholders vzctl ignores."""
+    """IP_ADDRESS, without the "no address" placeholders vzctl ignores, prefixes as lengths."""
 
     def read(self, conf, globals_):
         raw = conf.get(self.key)
-        return [address for address in (raw or "").split() if address not in NO_ADDRESS]
+        return [_prefix_length(address) for address in (raw or "").split() if address not in NO_ADDRESS]
 
 
 def _pair(conf, key, raw, divisor):

@@ -258,3 +258,11 @@ def test_a_vz7_host_refuses_what_its_vzctl_lacks_and_plans_diskspace_as_it_store
     warnings = []
     _host_driver(False).check_host_support(legacy, warnings)
     assert legacy.diskspace == (10 * 1024 ** 3, 11 * 1024 ** 3) and warnings == []
+
+
+def test_a_netmask_as_vzctl_7_stores_it_is_the_prefix_asked_for():
+    current = _host('IP_ADDRESS="10.0.0.102 10.0.0.103/255.255.255.0 2001:db8::5 "\n')
+    same = vz_params.container_from_params({"ip_addresses": ["10.0.0.102", "10.0.0.103/24", "2001:db8::5"]})
+    assert vz_plan.settings_args(current, same) == ([], [])
+    other = vz_params.container_from_params({"ip_addresses": ["10.0.0.102", "10.0.0.103/25", "2001:db8::5"]})
+    assert vz_plan.settings_args(current, other)[0][:2] == ["--ipdel", "all"]
