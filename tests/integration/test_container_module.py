@@ -17,12 +17,16 @@ BASE = {"ctid": "101", "ostemplate": "debian-12.0-x86_64-minimal"}
 SETTINGS = [
     ("hostname", "web1.example.com", 'HOSTNAME="web1.example.com"', "web2.example.com",
      'HOSTNAME="web2.example.com"'),
-    ("ip_addresses", ["192.0.2.10", "192.0.2.11/24"], 'IP_ADDRESS="192.0.2.10 192.0.2.11/24"',
-     ["192.0.2.10"], 'IP_ADDRESS="192.0.2.10"'),
+    # vzctl 7 writes prefixes as netmasks, with a trailing space (07-set-net.txt).
+    ("ip_addresses", ["192.0.2.10", "192.0.2.11/24"],
+     {"legacy": 'IP_ADDRESS="192.0.2.10 192.0.2.11/24"', "vz7": 'IP_ADDRESS="192.0.2.10 192.0.2.11/255.255.255.0 "'},
+     ["192.0.2.10"], {"legacy": 'IP_ADDRESS="192.0.2.10"', "vz7": 'IP_ADDRESS="192.0.2.10 "'}),
     ("nameservers", ["192.0.2.53"], 'NAMESERVER="192.0.2.53"', ["192.0.2.54", "192.0.2.53"],
      'NAMESERVER="192.0.2.54 192.0.2.53"'),
     ("onboot", True, 'ONBOOT="yes"', False, 'ONBOOT="no"'),
-    ("memory", "512M", 'PHYSPAGES="0:131072"', "1G", 'PHYSPAGES="0:262144"'),
+    # vzctl 7 stores barrier = limit (04-set-mem.txt).
+    ("memory", "512M", {"legacy": 'PHYSPAGES="0:131072"', "vz7": 'PHYSPAGES="131072:131072"'},
+     "1G", {"legacy": 'PHYSPAGES="0:262144"', "vz7": 'PHYSPAGES="262144:262144"'}),
     ("cpus", 2, 'CPUS="2"', 3, 'CPUS="3"'),
     ("cpuunits", 2000, 'CPUUNITS="2000"', 3000, 'CPUUNITS="3000"'),
     # OpenVZ 7 sizes the ploop image to the hard limit and stores hard:hard (06-set-disk.txt).
@@ -30,13 +34,16 @@ SETTINGS = [
      "20G", 'DISKSPACE="20971520:20971520"'),
     ("description", "web server", 'DESCRIPTION="web server"', "db server", 'DESCRIPTION="db server"'),
     ("name", "web1", 'NAME="web1"', "web2", 'NAME="web2"'),
-    ("swap", "1G", 'SWAPPAGES="0:262144"', "256M", 'SWAPPAGES="0:65536"'),
+    ("swap", "1G", {"legacy": 'SWAPPAGES="0:262144"', "vz7": 'SWAPPAGES="262144:262144"'},
+     "256M", {"legacy": 'SWAPPAGES="0:65536"', "vz7": 'SWAPPAGES="65536:65536"'}),
     ("cpulimit", 50, 'CPULIMIT="50"', 150, 'CPULIMIT="150"'),
     ("diskinodes", "200000:220000", 'DISKINODES="200000:220000"', "300000",
      'DISKINODES="300000:300000"'),
     ("searchdomains", ["example.com"], 'SEARCHDOMAIN="example.com"', ["corp.example", "example.com"],
      'SEARCHDOMAIN="corp.example example.com"'),
-    ("features", {"nfs": True}, 'FEATURES="nfs:on"', {"nfs": False, "ppp": True}, 'FEATURES="nfs:off ppp:on"'),
+    # vzctl 7 keeps a trailing space (08-set-misc.txt).
+    ("features", {"nfs": True}, {"legacy": 'FEATURES="nfs:on"', "vz7": 'FEATURES="nfs:on "'},
+     {"nfs": False, "ppp": True}, {"legacy": 'FEATURES="nfs:off ppp:on"', "vz7": 'FEATURES="nfs:off ppp:on "'}),
     ("capabilities", {"net_admin": True}, 'CAPABILITY="NET_ADMIN:on"', {"net_admin": False},
      'CAPABILITY="NET_ADMIN:off"'),
     ("devnodes", ["net/tun:rw"], 'DEVNODES="net/tun:rw "', ["net/tun:r"], 'DEVNODES="net/tun:r "'),
@@ -219,7 +226,8 @@ def test_interrupted_plan_converges_on_rerun(openvz_host, run_playbook, step):
     assert second.rc == 0, str(second)
     assert second.task("converge")["result"]["container"]["status"] == "running"
     conf = openvz_host.conf_text(101)
-    assert 'HOSTNAME="full.example.com"' in conf and 'PHYSPAGES="0:131072"' in conf
+    physpages = {"legacy": 'PHYSPAGES="0:131072"', "vz7": 'PHYSPAGES="131072:131072"'}
+    assert 'HOSTNAME="full.example.com"' in conf and _line(openvz_host, physpages) in conf
     # update_password: on_create still sets the password when the create's run failed.
     shadow = openvz_host.run(["vzctl", "exec2", "101", "cat", "/etc/shadow"]).stdout
     root_hash = [line for line in shadow.splitlines() if line.startswith("root:")][0].split(":")[1]
@@ -293,7 +301,9 @@ def test_create_only_settings_apply_at_create(openvz_host, run_playbook):
     for option in ("--config", "--layout", "--private", "--root"):
         assert option in create
     conf = openvz_host.conf_text(101)
-    for line in ('ORIGIN_SAMPLE="%s"' % wanted["config"], 'VE_LAYOUT="%s"' % wanted["layout"],
+    # vzctl 7 keeps the layout in VE_PRIVATE/.ve.layout, not in the config.
+    layout_line = {"legacy": 'VE_LAYOUT="%s"' % wanted["layout"], "vz7": 'ORIGIN_SAMPLE='}
+    for line in ('ORIGIN_SAMPLE="%s"' % wanted["config"], _line(openvz_host, layout_line),
                  'VE_PRIVATE="/vz/private2/$VEID"', 'VE_ROOT="/vz/root2/$VEID"'):
         assert line in conf
     assert "running" in openvz_host.run(["vzctl", "status", "101"]).stdout
@@ -301,4 +311,5 @@ def test_create_only_settings_apply_at_create(openvz_host, run_playbook):
     xml = result.task("rerun")["result"]["xml"]
     assert "<vz:profile>%s</vz:profile>" % wanted["config"] in xml
     assert "<vz:private>/vz/private2/$VEID</vz:private>" in xml
+    assert "<vz:layout>%s</vz:layout>" % wanted["layout"] in xml
     assert_valid(xml)
