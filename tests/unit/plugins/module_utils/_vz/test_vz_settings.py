@@ -266,3 +266,15 @@ def test_a_netmask_as_vzctl_7_stores_it_is_the_prefix_asked_for():
     assert vz_plan.settings_args(current, same) == ([], [])
     other = vz_params.container_from_params({"ip_addresses": ["10.0.0.102", "10.0.0.103/25", "2001:db8::5"]})
     assert vz_plan.settings_args(current, other)[0][:2] == ["--ipdel", "all"]
+
+
+def test_a_vzctl_7_netif_with_several_addresses_is_read():
+    # 07-set-net.txt: vzctl 7 joins a veth's IPv6 addresses with ','.
+    current = _host('NETIF="ifname=eth0,mac=C4:37:72:4D:D7:27,host_mac=FE:37:72:5F:2C:A2,host_ifname=veth724dd727,'
+                    'network=Bridged,gw=192.168.1.1,gw6=2001:db8::1,configure=all,ip=192.168.1.5/255.255.255.0,'
+                    'ip6=2001:db8::10/64,2001:db8::11/64"\n')
+    assert current.netifs == [{"ifname": "eth0", "mac": "C4:37:72:4D:D7:27", "host_ifname": "veth724dd727",
+                               "host_mac": "FE:37:72:5F:2C:A2", "bridge": None}]
+    from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzConfigError
+    with pytest.raises(VzConfigError):
+        _host('NETIF="ifname=eth0,mac=C4:37:72:4D:D7:27,junk"\n')
