@@ -20,7 +20,8 @@ from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzC
 
 # OpenVZ 7 samples say IP_ADDRESS="0.0.0.0" for none; vzctl ignores these.
 NO_ADDRESS = ("0.0.0.0", "::")
-NETIF_KEYS = ("ifname", "mac", "host_ifname", "host_mac", "bridge")
+# bridge: vzctl 4.x's; network (a virtual network such as Bridged): vzctl 7's.
+NETIF_KEYS = ("ifname", "mac", "host_ifname", "host_mac", "bridge", "network")
 # NETIF fields whose value is a ','-separated list (vzctl 7's per-veth addresses).
 _LIST_FIELDS = ("ip", "ip6")
 _INT_RE = re.compile(r"-?[0-9]{1,19}")
