@@ -20,7 +20,10 @@ from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzC
 
 # OpenVZ 7 samples say IP_ADDRESS="0.0.0.0" for none; vzctl ignores these.
 NO_ADDRESS = ("0.0.0.0", "::")
-NETIF_KEYS = ("ifname", "mac", "host_ifname", "host_mac", "bridge")
+# bridge: vzctl 4.x's; network (a virtual network such as Bridged): vzctl 7's.
+NETIF_KEYS = ("ifname", "mac", "host_ifname", "host_mac", "bridge", "network")
+# NETIF fields whose value is a ','-separated list (vzctl 7's per-veth addresses).
+_LIST_FIELDS = ("ip", "ip6")
 _INT_RE = re.compile(r"-?[0-9]{1,19}")
 
 
@@ -194,11 +197,17 @@ class Netifs(Key):
             if not entry.strip():
                 continue
             fields = {}
+            key = None
             for part in entry.split(","):
-                key, sep, value = part.partition("=")
-                if not sep:
+                name, sep, value = part.partition("=")
+                if sep:
+                    key = name
+                    fields[key] = value
+                elif key in _LIST_FIELDS:
+                    # vzctl 7 joins a veth's addresses with ',' too: ip6=A/64,B/64
+                    fields[key] += "," + part
+                else:
                     raise VzConfigError(conf.path, self.key, raw, "expected key=value items")
-                fields[key] = value
             if "ifname" not in fields:
                 raise VzConfigError(conf.path, self.key, raw, "an entry has no ifname")
             netifs.append({key: fields.get(key) for key in NETIF_KEYS})

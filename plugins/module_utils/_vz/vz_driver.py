@@ -112,6 +112,8 @@ class Driver(object):
             value = getattr(desired, setting.name)
             if flavour not in setting.flavours and value not in (None, {}, []):
                 raise VzInputError(setting.param, setting.unsupported[flavour])
+            if value is not None and flavour in setting.host_check:
+                setting.host_check[flavour](value)
             if value is not None and flavour in setting.stored_as:
                 stored, why = setting.stored_as[flavour]
                 if stored(value) != value:
@@ -177,7 +179,8 @@ class Driver(object):
                 predicted, base_keys = self.predict_created(ctid, desired)
             else:
                 predicted, base_keys = None, set(conf.values)
-            plan = vz_plan.plan_present(current, desired, predicted, state, force, password)
+            plan = vz_plan.plan_present(current, desired, predicted, state, force, password,
+                                        vz_settings.VZ7 if self.vz7 else vz_settings.LEGACY)
             self.preflight(ctid, current, desired, base_keys)
             final = (current or predicted).merged(desired)
             final.status = plan.final_status

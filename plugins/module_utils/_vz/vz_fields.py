@@ -196,6 +196,33 @@ def netif_args(current, desired):
     return args
 
 
+def netif_calls_vz7(current, desired):
+    """vzctl 7's calls that set the whole veth list, each an argv tail for ``vzctl set``.
+
+    vzctl 7 takes ``--netif_add`` with MACs only beside ``--ifname``, allows one
+    ``--ifname`` a call, has no ``--bridge`` (a veth joins a bridge through its
+    virtual network, ``--network``) and, with either option present, gives
+    ``--ipadd`` to the veth instead of venet.  So the list is replaced in a call
+    of its own (``--netif_del all`` and a plain ``--netif_add`` each), then each
+    veth's fields are set in one ``--ifname`` call.  Not atomic: a failure in
+    between leaves generated MACs, which a re-run sets back.
+    """
+    merged = merge_netifs(current or [], desired)
+    first = ["--netif_del", "all"]
+    calls = [first]
+    for netif in merged:
+        _check_host_netif(netif)
+        first += ["--netif_add", netif["ifname"]]
+        fields = []
+        for key, flag in (("mac", "--mac"), ("host_ifname", "--host_ifname"), ("host_mac", "--host_mac"),
+                          ("network", "--network")):
+            if netif.get(key):
+                fields += [flag, netif[key]]
+        if fields:
+            calls.append(["--ifname", netif["ifname"]] + fields)
+    return calls
+
+
 def _check_host_netif(netif):
     """Values kept from the host's NETIF go back on an argv: they pass the same checks."""
     for key, check in vz_validate.NETIF_FIELDS.items():

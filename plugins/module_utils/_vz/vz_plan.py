@@ -18,7 +18,7 @@ from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import (
 
 # A paused (OpenVZ 7) or suspended container runs again after ``vzctl resume``.
 FROZEN = (PAUSED, SUSPENDED)
-from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_settings import SETTINGS
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_settings import LEGACY, SETTINGS
 
 
 class Step(object):
@@ -44,10 +44,11 @@ class Plan(object):
         return bool(self.steps)
 
 
-def settings_args(current, desired):
-    """(args for one ``vzctl set`` call, restart-only settings)."""
+def settings_args(current, desired, flavour=LEGACY):
+    """(args for one ``vzctl set`` call, restart-only settings, argv tails of the further calls)."""
     args = []
     restart_fields = []
+    own_calls = []
     for setting in SETTINGS:
         wanted = getattr(desired, setting.name)
         if setting.set_args is None or wanted is None:
@@ -55,10 +56,13 @@ def settings_args(current, desired):
         have = getattr(current, setting.name)
         if setting.same(have, wanted):
             continue
-        args += setting.set_args(have, wanted)
+        if flavour in setting.own_calls:
+            own_calls += setting.own_calls[flavour](have, wanted)
+        else:
+            args += setting.set_args(have, wanted)
         if setting.restart:
             restart_fields.append(setting.param)
-    return args, restart_fields
+    return args, restart_fields, own_calls
 
 
 def check_create_only(current, desired):
@@ -141,7 +145,7 @@ def plan_absent(current, force):
     return plan
 
 
-def plan_present(current, desired, predicted_after_create, state, force, password_step):
+def plan_present(current, desired, predicted_after_create, state, force, password_step, flavour=LEGACY):
     """Plan for every state but absent.
 
     ``current`` is None when the container does not exist; then
@@ -160,9 +164,11 @@ def plan_present(current, desired, predicted_after_create, state, force, passwor
         check_create_only(current, desired)
         base = current
         status = current.status
-    args, restart_fields = settings_args(base, desired)
+    args, restart_fields, own_calls = settings_args(base, desired, flavour)
     if args:
         plan.add(["vzctl", "set", ctid] + args + ["--save"])
+    for tail in own_calls:
+        plan.add(["vzctl", "set", ctid] + tail + ["--save"])
     if restart_fields and status == RUNNING and state != "restarted":
         plan.warnings.append(
             "container %s is running: %s change(s) were saved but take effect at its next restart "

@@ -206,6 +206,14 @@ def _netifs(values, label):
     return netifs
 
 
+def _netif_field_only_on(flavour_name, field, why):
+    def check(netifs):
+        for index, netif in enumerate(netifs):
+            if netif.get(field):
+                raise VzInputError("netifs[%d].%s" % (index, field), "%s: %s" % (flavour_name, why))
+    return check
+
+
 def _ubc(values, label):
     result = {}
     for key, pair in values.items():
@@ -243,7 +251,8 @@ class Setting(object):
 
     def __init__(self, name, spec, parse, key, same=vz_fields.equal, set_args=None, create_flag=None,
                  xml=None, param=None, create_only=False, restart=False, flavours=FLAVOURS,
-                 unsupported=None, merge=None, result=None, per_ct_path=False, stored_as=None):
+                 unsupported=None, merge=None, result=None, per_ct_path=False, stored_as=None,
+                 host_check=None, own_calls=None):
         self.name = name
         self.param = (param or name) if spec is not None else None
         self.spec = spec
@@ -266,6 +275,11 @@ class Setting(object):
         # {flavour: (value -> the value that flavour's vzctl stores for it, why)}: the
         # wanted value is planned and compared in that form, so a re-run converges.
         self.stored_as = stored_as or {}
+        # {flavour: value -> None, raising VzInputError}: parts of a value that flavour lacks.
+        self.host_check = host_check or {}
+        # {flavour: (current, desired) -> [argv tail, ...]}: where that flavour's vzctl
+        # cannot take the change inside the one ``vzctl set`` call, the calls of its own.
+        self.own_calls = own_calls or {}
 
     @property
     def live(self):
@@ -288,7 +302,8 @@ def _str(**extra):
 
 
 UBC_KEYS = conf.Ubc().keys
-_NETIF_OPTIONS = dict(ifname=_str(required=True), mac=_str(), host_ifname=_str(), host_mac=_str(), bridge=_str())
+_NETIF_OPTIONS = dict(ifname=_str(required=True), mac=_str(), host_ifname=_str(), host_mac=_str(), bridge=_str(),
+                      network=_str())
 
 # Order: the order of options in the generated ``vzctl set`` and ``create``
 # calls, and of the metadata elements in the domain document.
@@ -362,7 +377,13 @@ SETTINGS = (
             xml=Compound("ubc")),
     Setting("netifs", dict(type="list", elements="dict", options=_NETIF_OPTIONS),
             _netifs, conf.Netifs("NETIF"), same=vz_fields.same_netifs, set_args=vz_fields.netif_args,
-            merge=_merge_netifs, xml=Compound("interfaces")),
+            merge=_merge_netifs, xml=Compound("interfaces"), own_calls={VZ7: vz_fields.netif_calls_vz7},
+            host_check={
+                VZ7: _netif_field_only_on("OpenVZ 7", "bridge", "vzctl 7 has no --bridge; a veth joins a bridge "
+                                                                "through its virtual network (netifs[].network, "
+                                                                "for example Bridged)"),
+                LEGACY: _netif_field_only_on("OpenVZ 6", "network", "virtual networks are OpenVZ 7's; "
+                                                                    "use netifs[].bridge")}),
 )
 
 BY_NAME = dict((setting.name, setting) for setting in SETTINGS)

@@ -40,6 +40,7 @@ _HOSTNAME_RE = re.compile(r"%s(?:\.%s)*\.?" % (_HOSTNAME_LABEL, _HOSTNAME_LABEL)
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
 _MAC_RE = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}")
 _IFNAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_NETWORK_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _TEMPLATE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 _PATH_COMPONENT_RE = re.compile(r"(?:[A-Za-z0-9_.+-]|\$VEID)+")
 _FEATURE_RE = re.compile(r"[a-z0-9_]+")
@@ -235,7 +236,17 @@ def path(value, param):
 
 # The validator of each NETIF field, for task values and for host values that
 # go back on an argv alike.
-NETIF_FIELDS = {"ifname": ifname, "mac": mac, "host_ifname": ifname, "host_mac": mac, "bridge": ifname}
+def network(value, param):
+    """An OpenVZ 7 virtual network name (``Bridged``, ``Host-Only``)."""
+    text = _text(value, param)
+    if len(text) > NAME_MAX_LEN or not _whole(_NETWORK_RE, text):
+        raise VzInputError(param, "%r is not a virtual network name (1 to %d letters, digits, '_', '.', "
+                                  "'-', starting with a letter or digit)" % (text, NAME_MAX_LEN))
+    return text
+
+
+NETIF_FIELDS = {"ifname": ifname, "mac": mac, "host_ifname": ifname, "host_mac": mac, "bridge": ifname,
+                "network": network}
 
 
 def nameserver(value, param="nameservers"):

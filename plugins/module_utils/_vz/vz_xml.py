@@ -223,8 +223,10 @@ def _write_interfaces(doc, ct):
         if netif.get("host_ifname"):
             _sub(interface, "target", dev=netif["host_ifname"])
         _sub(interface, "guest", dev=netif["ifname"])
-        if netif.get("host_mac"):
-            _sub(doc.meta, _q("netif"), ifname=netif["ifname"], host_mac=netif["host_mac"].lower())
+        extra = dict((key, value.lower() if key == "host_mac" else value)
+                     for key, value in ((k, netif.get(k)) for k in ("host_mac", "network")) if value)
+        if extra:
+            _sub(doc.meta, _q("netif"), ifname=netif["ifname"], **extra)
 
 
 def _write_ubc(doc, ct):
@@ -495,8 +497,8 @@ def _read_interfaces(root, meta, ct, warnings):
     addresses, netifs = [], []
     named = set(guest.get("dev") for guest in root.findall("devices/interface/guest") if guest.get("dev"))
     unnamed = _free_ethernet_names(named)
-    host_macs = dict((e.get("ifname"), e.get("host_mac", "")) for e in meta.findall(_q("netif"))) \
-        if meta is not None else {}
+    # What libvirt has no element for: <vz:netif ifname='...' host_mac='...' network='...'/>.
+    extras = dict((e.get("ifname"), e) for e in meta.findall(_q("netif"))) if meta is not None else {}
     for interface in root.findall("devices/interface"):
         kind = interface.get("type")
         if kind == "ethernet":
@@ -514,7 +516,8 @@ def _read_interfaces(root, meta, ct, warnings):
                            "mac": mac.get("address", "") if mac is not None else None,
                            "bridge": source.get("bridge") if source is not None else None,
                            "host_ifname": target.get("dev") if target is not None else None,
-                           "host_mac": host_macs.get(dev)})
+                           "host_mac": extras[dev].get("host_mac") if dev in extras else None,
+                           "network": extras[dev].get("network") if dev in extras else None})
         else:
             raise VzInputError(_PARAM, "<interface type=%r> is not supported by OpenVZ "
                                        "(ethernet for venet, bridge for veth)" % kind)
@@ -525,7 +528,8 @@ def _read_interfaces(root, meta, ct, warnings):
 # The element each NETIF field is read from, for errors.
 _NETIF_LABELS = {None: "xml: <interface type='bridge'>", "ifname": "xml: <guest dev>",
                  "mac": "xml: <mac address>", "bridge": "xml: <source bridge>",
-                 "host_ifname": "xml: <target dev>", "host_mac": "xml: <vz:netif host_mac>"}
+                 "host_ifname": "xml: <target dev>", "host_mac": "xml: <vz:netif host_mac>",
+                 "network": "xml: <vz:netif network>"}
 
 
 def _free_ethernet_names(taken):

@@ -201,8 +201,8 @@ def test_netifs():
                     'bridge=vmbr0;ifname=eth1;"\n')
     assert ct["netifs"] == [
         {"ifname": "eth0", "mac": "00:18:51:00:00:01", "host_ifname": "veth101.0",
-         "host_mac": "00:18:51:00:00:02", "bridge": "vmbr0"},
-        {"ifname": "eth1", "mac": None, "host_ifname": None, "host_mac": None, "bridge": None},
+         "host_mac": "00:18:51:00:00:02", "bridge": "vmbr0", "network": None},
+        {"ifname": "eth1", "mac": None, "host_ifname": None, "host_mac": None, "bridge": None, "network": None},
     ]
     assert _container('NETIF=""\n')["netifs"] == []
     assert _container('NETIF=";;"\n')["netifs"] == []

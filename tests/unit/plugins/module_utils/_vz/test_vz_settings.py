@@ -203,9 +203,9 @@ def test_a_bridge_name_compares_exactly_and_a_mac_address_case_insensitively():
     current = _host('NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC,host_ifname=veth101.0,'
                     'host_mac=00:18:51:DD:EE:FF,bridge=vmbr0"\n')
     same_mac = vz_params.container_from_params({"netifs": [{"ifname": "eth0", "mac": "00:18:51:aa:bb:cc"}]})
-    assert vz_plan.settings_args(current, same_mac) == ([], [])
+    assert vz_plan.settings_args(current, same_mac) == ([], [], [])
     other_bridge = vz_params.container_from_params({"netifs": [{"ifname": "eth0", "bridge": "VMBR0"}]})
-    args, _restart = vz_plan.settings_args(current, other_bridge)
+    args, _restart, _calls = vz_plan.settings_args(current, other_bridge)
     assert args == ["--netif_del", "all", "--netif_add",
                     "eth0,00:18:51:AA:BB:CC,veth101.0,00:18:51:DD:EE:FF,VMBR0"]
 
@@ -214,7 +214,7 @@ def test_iolimit_round_trips_through_conf_plan_and_xml():
     current = _host('IOLIMIT="10485760"\nIOPSLIMIT="100"\n')
     assert (current.iolimit, current.iopslimit) == (10485760, 100)
     same = vz_params.container_from_params({"iolimit": "10M", "iopslimit": "100"})
-    assert vz_plan.settings_args(current, same) == ([], [])
+    assert vz_plan.settings_args(current, same) == ([], [], [])
     wanted = vz_params.container_from_params({"iolimit": "0", "iopslimit": 250})
     assert vz_plan.settings_args(current, wanted)[0] == ["--iolimit", "0B", "--iopslimit", "250"]
     document = vz_xml.to_xml(current)
@@ -263,6 +263,43 @@ def test_a_vz7_host_refuses_what_its_vzctl_lacks_and_plans_diskspace_as_it_store
 def test_a_netmask_as_vzctl_7_stores_it_is_the_prefix_asked_for():
     current = _host('IP_ADDRESS="10.0.0.102 10.0.0.103/255.255.255.0 2001:db8::5 "\n')
     same = vz_params.container_from_params({"ip_addresses": ["10.0.0.102", "10.0.0.103/24", "2001:db8::5"]})
-    assert vz_plan.settings_args(current, same) == ([], [])
+    assert vz_plan.settings_args(current, same) == ([], [], [])
     other = vz_params.container_from_params({"ip_addresses": ["10.0.0.102", "10.0.0.103/25", "2001:db8::5"]})
     assert vz_plan.settings_args(current, other)[0][:2] == ["--ipdel", "all"]
+
+
+def test_a_vzctl_7_netif_with_several_addresses_is_read():
+    # 07-set-net.txt: vzctl 7 joins a veth's IPv6 addresses with ','.
+    current = _host('NETIF="ifname=eth0,mac=C4:37:72:4D:D7:27,host_mac=FE:37:72:5F:2C:A2,host_ifname=veth724dd727,'
+                    'network=Bridged,gw=192.168.1.1,gw6=2001:db8::1,configure=all,ip=192.168.1.5/255.255.255.0,'
+                    'ip6=2001:db8::10/64,2001:db8::11/64"\n')
+    assert current.netifs == [{"ifname": "eth0", "mac": "C4:37:72:4D:D7:27", "host_ifname": "veth724dd727",
+                               "host_mac": "FE:37:72:5F:2C:A2", "bridge": None, "network": "Bridged"}]
+    from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzConfigError
+    with pytest.raises(VzConfigError):
+        _host('NETIF="ifname=eth0,mac=C4:37:72:4D:D7:27,junk"\n')
+
+
+def test_vzctl_7_veths_are_set_in_calls_of_their_own_with_one_ifname_each():
+    current = _host('NETIF="ifname=eth0,mac=C4:37:72:4D:D7:27,host_mac=FE:37:72:5F:2C:A2,host_ifname=veth724dd727"\n'
+                    'HOSTNAME="a.example.com"\n')
+    desired = vz_params.container_from_params({
+        "hostname": "b.example.com", "ip_addresses": ["10.0.0.5"],
+        "netifs": [{"ifname": "eth0", "network": "Bridged"}, {"ifname": "eth1"}]})
+    args, _restart, calls = vz_plan.settings_args(current, desired, vz_settings.VZ7)
+    # --ipadd beside --netif_add or --ifname would go to the veth on vzctl 7: never in those calls.
+    assert args == ["--hostname", "b.example.com", "--ipdel", "all", "--ipadd", "10.0.0.5"]
+    assert calls == [["--netif_del", "all", "--netif_add", "eth0", "--netif_add", "eth1"],
+                     ["--ifname", "eth0", "--mac", "C4:37:72:4D:D7:27", "--host_ifname", "veth724dd727",
+                      "--host_mac", "FE:37:72:5F:2C:A2", "--network", "Bridged"]]
+    # The same task on OpenVZ 6: one call, the whole list in it.
+    legacy_args, _restart, legacy_calls = vz_plan.settings_args(current, desired)
+    assert legacy_calls == [] and "--netif_add" in legacy_args
+
+
+@pytest.mark.parametrize("vz7, field, value", [(True, "bridge", "vmbr0"), (False, "network", "Bridged")])
+def test_a_netif_field_the_flavour_lacks_is_refused(vz7, field, value):
+    desired = vz_params.container_from_params({"netifs": [{"ifname": "eth0"}, {"ifname": "eth1", field: value}]})
+    with pytest.raises(VzInputError) as refused:
+        _host_driver(vz7).check_host_support(desired, [])
+    assert refused.value.param == "netifs[1].%s" % field
