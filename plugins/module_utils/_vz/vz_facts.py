@@ -31,6 +31,7 @@ def is_vz7_host():
     """An OpenVZ 7 host, whose vzctl is libvzctl's."""
     return os.path.exists(VZ7_RELEASE_FILE)
 
+
 # ---------------------------------------------------------------- units
 
 KIB = 1024

@@ -1,7 +1,7 @@
 """The driver builds the before-document only when a diff is asked for; the resulting one always."""
 import pytest
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_driver, vz_facts, vz_model, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_facts, vz_model, vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_model import Container
 
