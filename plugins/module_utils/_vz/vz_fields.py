@@ -197,26 +197,35 @@ def netif_args(current, desired):
 
 
 def netif_calls_vz7(current, desired):
-    """vzctl 7's calls that set the whole veth list, each an argv tail for ``vzctl set``.
+    """vzctl 7's calls that turn the veth list into ``desired``, each an argv tail for ``vzctl set``.
 
     vzctl 7 takes ``--netif_add`` with MACs only beside ``--ifname``, allows one
     ``--ifname`` a call, has no ``--bridge`` (a veth joins a bridge through its
-    virtual network, ``--network``) and, with either option present, gives
-    ``--ipadd`` to the veth instead of venet.  So the list is replaced in a call
-    of its own (``--netif_del all`` and a plain ``--netif_add`` each), then each
-    veth's fields are set in one ``--ifname`` call.  Not atomic: a failure in
-    between leaves generated MACs, which a re-run sets back.
+    virtual network, ``--network``), knows no ``--netif_del all`` (libvzctl
+    takes "all" as an interface name) and, with ``--netif_add`` or ``--ifname``
+    present, gives ``--ipadd`` to the veth instead of venet.  So the names are
+    set in a call of their own (``--netif_del`` each one not wanted, a plain
+    ``--netif_add`` each new one), then each veth whose fields differ gets one
+    ``--ifname`` call.  Not atomic: a failure in between leaves generated
+    MACs, which a re-run sets.
     """
-    merged = merge_netifs(current or [], desired)
-    first = ["--netif_del", "all"]
-    calls = [first]
-    for netif in merged:
+    have = dict((netif["ifname"], netif) for netif in current or [])
+    wanted = [netif["ifname"] for netif in desired]
+    names = []
+    for name in have:
+        if name not in wanted:
+            names += ["--netif_del", name]
+    for name in wanted:
+        if name not in have:
+            names += ["--netif_add", name]
+    calls = [names] if names else []
+    for netif in merge_netifs(current or [], desired):
         _check_host_netif(netif)
-        first += ["--netif_add", netif["ifname"]]
+        old = have.get(netif["ifname"], {})
         fields = []
         for key, flag in (("mac", "--mac"), ("host_ifname", "--host_ifname"), ("host_mac", "--host_mac"),
                           ("network", "--network")):
-            if netif.get(key):
+            if netif.get(key) and _netif_value(old, key) != _netif_value(netif, key):
                 fields += [flag, netif[key]]
         if fields:
             calls.append(["--ifname", netif["ifname"]] + fields)
