@@ -218,7 +218,9 @@ def _domain(**parts):
         etree.SubElement(etree.SubElement(devices, "interface", type="ethernet"), "ip", address=parts.pop("ip"))
     if "bridge" in parts or "guest" in parts:
         interface = etree.SubElement(devices, "interface", type="bridge")
-        etree.SubElement(interface, "source", bridge=parts.pop("bridge", "br0"))
+        bridge = parts.pop("bridge", "br0")
+        if bridge is not None:
+            etree.SubElement(interface, "source", bridge=bridge)
         etree.SubElement(interface, "guest", dev=parts.pop("guest", "eth0"))
     assert not parts
     return etree.tostring(domain, encoding="unicode")
@@ -243,10 +245,17 @@ def test_xml_part(ct101, param, strategy, part, keys):
     @SETTINGS
     @given(value=strategy)
     def check(value):
+        parts = {part: value}
+        expected = param
+        if ct101.flavour == "vz7" and part == "guest":
+            parts["bridge"] = None  # vzctl 7 has no bridges: a veth without one
+        elif ct101.flavour == "vz7" and part == "bridge":
+            # Refused either way there: as a bad name, or as a bridge vzctl 7 cannot set.
+            expected = (param, "netifs[0].bridge")
         try:
-            text = _domain(**{part: value})
+            text = _domain(**parts)
         except ValueError:
             return  # not representable in XML at all (NUL, control characters)
-        _check_outcome(ct101, lambda: vz_xml.from_xml(text), param, keys)
+        _check_outcome(ct101, lambda: vz_xml.from_xml(text), expected, keys)
 
     check()  # pylint: disable=no-value-for-parameter
