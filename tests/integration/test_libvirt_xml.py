@@ -47,6 +47,12 @@ def _play(xml):
 def test_libvirts_dumpxml_defines_the_container_and_a_re_run_changes_nothing(openvz_host, run_playbook):
     first = run_playbook(_play(DUMPXML))
     task = first.task("define")
+    if openvz_host.flavour == "vz7":
+        # libvirt's OpenVZ driver is vzctl 4.x's; vzctl 7 has no bridges (a veth joins a
+        # virtual network), so such a document is refused there before anything runs.
+        assert task["failed"] and task["result"]["msg"].startswith("netifs[0].bridge: OpenVZ 7"), str(first)
+        assert openvz_host.mutating_calls() == []
+        return
     assert not task["failed"], str(first)
     assert "<memory> 0 is read as not given" in first.stderr + first.stdout
     conf = openvz_host.conf_text(101)
