@@ -101,15 +101,16 @@ class Layout(Key):
         self.keys = ("VE_LAYOUT", "VEFSTYPE")
 
     def read(self, conf, globals_):
-        raw = conf.get(self.key)
-        if raw is None:
-            raw = globals_.get(self.key)
-        if raw:
-            return raw.split(":")[0]
+        layout = super(Layout, self).read(conf, globals_)
+        if layout:
+            return layout
         fstype = conf.get("VEFSTYPE") or globals_.get("VEFSTYPE")
         if fstype:
             return "simfs" if fstype == "simfs" else "ploop"
         return "simfs"
+
+    def decode(self, raw, conf):
+        return raw.split(":")[0]
 
 
 def _prefix_length(address):
@@ -210,7 +211,7 @@ class Netifs(Key):
                     raise VzConfigError(conf.path, self.key, raw, "expected key=value items")
             if "ifname" not in fields:
                 raise VzConfigError(conf.path, self.key, raw, "an entry has no ifname")
-            netifs.append({key: fields.get(key) for key in NETIF_KEYS})
+            netifs.append({field: fields.get(field) for field in NETIF_KEYS})
         return netifs
 
 

@@ -81,9 +81,9 @@ class Driver(object):
         """The model ``vzctl create`` leaves: the profile sample plus the create options."""
         profile, conf = self._sample(desired)
         values = dict(conf.values)
-        # vzctl 7 has ploop only; vzctl 4.x falls back to simfs without VE_LAYOUT.
-        layout = desired.layout or self.globals.get("VE_LAYOUT") or (
-            "ploop" if self.vz7 else None)
+        # Without --layout: vz.conf's, else ploop on vzctl 7 (which has nothing else), else
+        # vzctl 4.x's simfs. A --layout is written by the create-option loop below.
+        layout = self.globals.get("VE_LAYOUT") or ("ploop" if self.vz7 else None)
         # vz.conf's defaults, then what each create option writes (vz_settings' keys and encodings).
         values.update({
             "ORIGIN_SAMPLE": profile,
@@ -115,10 +115,11 @@ class Driver(object):
             if value is not None and flavour in setting.host_check:
                 setting.host_check[flavour](value)
             if value is not None and flavour in setting.stored_as:
-                stored, why = setting.stored_as[flavour]
-                if stored(value) != value:
-                    warnings.append("%s: %s, so %r is managed as %r" % (setting.param, why, value, stored(value)))
-                    setattr(desired, setting.name, stored(value))
+                store, why = setting.stored_as[flavour]
+                stored = store(value)
+                if stored != value:
+                    warnings.append("%s: %s, so %r is managed as %r" % (setting.param, why, value, stored))
+                    setattr(desired, setting.name, stored)
 
     def preflight(self, ctid, current, desired, base_keys):
         """Everything vzctl would refuse half-way, checked before the first call."""

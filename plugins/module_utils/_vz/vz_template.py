@@ -228,6 +228,24 @@ def _refused(param, source, exc):
                                "not cached" % (source, exc))
 
 
+def _check_digest(path, algorithm, expected, what):
+    """A digest of ``path`` other than ``expected`` (None: nothing to match) is an error about ``what``."""
+    actual = file_digest(path, algorithm)
+    if expected is not None and actual != expected:
+        raise VzStateError("checksum mismatch for %s: expected %s:%s, got %s:%s"
+                           % (what, algorithm, expected, algorithm, actual))
+
+
+def _check_archive(path, param, source):
+    """The archive suffix of ``path``, which must be a cache vzctl create can unpack."""
+    suffix = suffix_of(path)
+    try:
+        verify_archive(path, suffix)
+    except UnsafeMember as exc:
+        raise _refused(param, source, exc)
+    return suffix
+
+
 def _remove(path):
     try:
         os.unlink(path)
@@ -263,15 +281,8 @@ class TemplateCache(object):
     def _install(self, name, temp, algorithm, expected, source, param):
         """Check the finished temporary file and rename it into place; returns the entry path."""
         try:
-            actual = file_digest(temp, algorithm)
-            if expected is not None and actual != expected:
-                raise VzStateError("checksum mismatch for %s: expected %s:%s, got %s:%s"
-                                   % (source, algorithm, expected, algorithm, actual))
-            suffix = suffix_of(temp)
-            try:
-                verify_archive(temp, suffix)
-            except UnsafeMember as exc:
-                raise _refused(param, source, exc)
+            _check_digest(temp, algorithm, expected, source)
+            suffix = _check_archive(temp, param, source)
             os.chmod(temp, 0o644)
             final = os.path.join(self.cache, name + suffix)
             os.rename(temp, final)
@@ -353,15 +364,8 @@ class TemplateCache(object):
             if not found:
                 raise VzStateError("vztmpl-dl %s succeeded but left no cache file in %s" % (name, self.cache))
             entry = found[0]
-            actual = file_digest(entry, algorithm)
-            if expected is not None and actual != expected:
-                raise VzStateError("checksum mismatch for %s downloaded by vztmpl-dl: expected %s:%s, got %s:%s"
-                                   % (entry, algorithm, expected, algorithm, actual))
-            suffix = suffix_of(entry)
-            try:
-                verify_archive(entry, suffix)
-            except UnsafeMember as exc:
-                raise _refused("download", "%s (fetched by vztmpl-dl)" % entry, exc)
+            _check_digest(entry, algorithm, expected, "%s downloaded by vztmpl-dl" % entry)
+            suffix = _check_archive(entry, "download", "%s (fetched by vztmpl-dl)" % entry)
             if not entry.endswith(suffix):
                 raise VzStateError("%s downloaded by vztmpl-dl holds a %s archive" % (entry, suffix))
         except Exception:
@@ -408,10 +412,7 @@ class TemplateCache(object):
         if src is not None and expected is None:
             expected = file_digest(src, algorithm)
         elif src is not None:
-            actual = file_digest(src, algorithm)
-            if actual != expected:
-                raise VzStateError("checksum mismatch for %s: expected %s:%s, got %s:%s"
-                                   % (src, algorithm, expected, algorithm, actual))
+            _check_digest(src, algorithm, expected, src)
         wanted = "%s:%s" % (algorithm, expected) if expected else None
         if current and (wanted is None or current_sum == wanted):
             result.update(path=current, checksum=current_sum)
