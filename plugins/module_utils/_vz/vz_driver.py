@@ -93,6 +93,9 @@ class Driver(object):
         })
         if layout:
             values["VE_LAYOUT"] = layout
+        if self.vz7 and vz_validate.is_uuid(ctid):
+            # libvzctl get_cid_uuid_pair(): a UUID CTID is its own UUID (a number gets a random one)
+            values["UUID"] = ctid
         for setting in vz_settings.SETTINGS:
             value = getattr(desired, setting.name)
             if setting.create_flag is not None and value is not None:
