@@ -331,12 +331,10 @@ container:
       description: Container ID, a number or (OpenVZ 7) a UUID in lower case.
       type: str
     uuid:
-      description:
-        - The container's UUID (OpenVZ 7 C(UUID) in C(ve.conf), else the C(#UUID:) comment
-          libvirt keeps), or null.
+      description: The container's UUID (OpenVZ 7 C(UUID) in C(ve.conf), else the C(#UUID:) comment libvirt keeps), or null.
       type: str
     name:
-      description: Container name, or null.
+      description: Container name, or null (C(vzlist) and C(prlctl list) show V(-) for none).
       type: str
     status:
       description: One of V(running), V(stopped), V(mounted), V(suspended), V(absent).

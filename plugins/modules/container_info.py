@@ -114,12 +114,10 @@ containers:
       description: Container ID, a number or (OpenVZ 7) a UUID in lower case.
       type: str
     uuid:
-      description:
-        - The container's UUID (OpenVZ 7 C(UUID) in C(ve.conf), else the C(#UUID:) comment
-          libvirt keeps), or null. A container whose ID is a UUID has it as its UUID.
+      description: The container's UUID (OpenVZ 7 C(UUID) in C(ve.conf), else the C(#UUID:) comment libvirt keeps), or null.
       type: str
     name:
-      description: Container name, or null (C(prlctl list) and C(vzlist) show V(-)).
+      description: Container name, or null (C(vzlist) and C(prlctl list) show V(-) for none).
       type: str
     status:
       description: One of V(running), V(stopped), V(mounted), V(suspended), V(paused).
