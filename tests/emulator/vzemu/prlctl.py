@@ -215,11 +215,12 @@ def list_(host, args, out):
         out.stderr("prlctl list: the emulator's stand-in writes only -j (JSON) output")
         return RC_USAGE
     rows = _rows(bool(opts.get("-a") or opts.get("--all")))
-    text = "[\n"
-    text += ",\n".join("\t{\n" + ",\n".join("\t\t\"%s\": %s" % (field, _json_string(row[field]))
-                                             for field in DEFAULT_FIELDS) + "\n\t}"
-                       for row in rows)
-    out.raw_stdout(text + "\n]\n")
+    # PrlOutFormatterJSON: open_list(), a tbl_row_open()/close() per row, close_list()
+    objects = []
+    for row in rows:
+        items = ["\t\t\"%s\": %s" % (field, _json_string(row[field])) for field in DEFAULT_FIELDS]
+        objects.append("\t{\n" + ",\n".join(items) + "\n\t}")
+    out.raw_stdout("[\n" + ",\n".join(objects) + "\n]\n")
     return 0
 
 
