@@ -45,6 +45,8 @@ def test_by_uuid_and_number_from_an_ez_template(vz7_host, run_playbook):
     # the UUID in vzctl's canonical form, braces and case gone
     assert made["commands"][0][:3] == ["vzctl", "create", UUID]
     assert predicted["commands"] == made["commands"]
+    # check mode predicts the UUID: vzctl 7 gives a UUID CTID itself as its UUID
+    assert "<uuid>%s</uuid>" % UUID in predicted["xml"] and predicted["xml"] == made["xml"]
     assert [c[:3] for c in made["commands"]][-1] == ["vzctl", "start", UUID]
     assert numbered["commands"][0][:3] == ["vzctl", "create", "101"]
     assert [[c["tool"]] + c["argv"] for c in vz7_host.mutating_calls()] == made["commands"] + numbered["commands"]
