@@ -156,3 +156,22 @@ def test_a_malformed_uuid_is_refused(vz7_host, run_playbook, ctid):
     assert failed["failed"] and failed["result"]["msg"].startswith("ctid:")
     assert vz7_host.mutating_calls() == []
     assert vz7_host.snapshot_files() == before
+
+
+def test_an_upper_case_uuid_container_is_not_made_twice(vz7_host, run_playbook):
+    """vzctl 7 keeps a UUID's case; the collection speaks lower case and refuses to make a second
+    container of the same UUID next to one made in upper case."""
+    made = vz7_host.run(["vzctl", "create", UUID.upper(), "--ostemplate", TEMPLATE])
+    assert made.returncode == 0, made.stderr
+    assert os.path.islink("/etc/vz/conf/%s.conf" % UUID.upper())
+    before = vz7_host.snapshot_files()
+    vz7_host.clear_calls()
+    result = run_playbook(_playbook(_task("same", {"ctid": UUID, "ostemplate": TEMPLATE}, ignore_errors=True),
+                                    _task("upper", {"ctid": UUID.upper(), "ostemplate": TEMPLATE},
+                                          ignore_errors=True)))
+    for name in ("same", "upper"):
+        failed = result.task(name)
+        assert failed["failed"], failed
+        assert failed["result"]["msg"].startswith("ctid:") and UUID.upper() in failed["result"]["msg"]
+    assert vz7_host.mutating_calls() == []
+    assert vz7_host.snapshot_files() == before
