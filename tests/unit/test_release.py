@@ -105,3 +105,30 @@ def test_execution_environment_dependencies(built, tmp_path):
     assert all(line.endswith("# from collection openvz.vz") for line in found["system"] + found["python"])
     assert requirements(found["system"]) == wanted_bindep
     assert requirements(found["python"]) == wanted_pip
+
+
+def test_changelog_is_releasable(tmp_path):
+    """antsibull-changelog lints the fragments and releases them into CHANGELOG.rst
+    with the release summary (in a copy: the fragments stay for the real release)."""
+    # The release lists the collection's new plugins and roles with ansible-doc,
+    # which finds the copy under ANSIBLE_COLLECTIONS_PATH.
+    work = tmp_path / "ansible_collections" / "openvz" / "vz"
+    for top in ("changelogs", "plugins", "roles", "meta"):
+        shutil.copytree(os.path.join(REPO, top), str(work / top), ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(os.path.join(REPO, "galaxy.yml"), str(work / "galaxy.yml"))
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""), ANSIBLE_COLLECTIONS_PATH=str(tmp_path))
+    tool = os.path.join(BIN, "antsibull-changelog")
+    lint = subprocess.run([tool, "lint"], cwd=str(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, env=env)
+    assert lint.returncode == 0 and lint.stdout == "", lint.stdout
+    with open(os.path.join(REPO, "galaxy.yml")) as handle:
+        version = yaml.safe_load(handle)["version"]
+    release = subprocess.run([tool, "release", "-v", "--version", version, "--date", "2026-12-01"], cwd=str(work),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env)
+    assert release.returncode == 0, release.stdout
+    text = (work / "CHANGELOG.rst").read_text()
+    assert "v%s" % version in text and "Release Summary" in text and "First release of openvz.vz" in text
+    fragments = sorted(os.listdir(os.path.join(REPO, "changelogs", "fragments")))
+    assert fragments and not list((work / "changelogs" / "fragments").glob("*.yml"))
+    released = yaml.safe_load((work / "changelogs" / "changelog.yaml").read_text())["releases"][version]
+    assert sorted(released["fragments"]) == [name for name in fragments if name.endswith((".yml", ".yaml"))]
