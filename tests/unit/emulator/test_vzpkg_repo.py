@@ -129,3 +129,5 @@ def test_vzctl_create_builds_a_missing_cache(emu_host):
     assert os.path.isfile(CACHE)
     calls = [c["argv"] for c in emu_host.host.calls() if c["tool"] == "vzpkg"]
     assert ["create", "cache", TEMPLATE, "--vefstype", "ext4"] in calls
+    assert {"tool": "vzpkg", "argv": ["create", "cache", TEMPLATE, "--vefstype", "ext4"]} in [
+        {"tool": c["tool"], "argv": c["argv"]} for c in emu_host.host.mutating_calls()]
