@@ -315,7 +315,7 @@ def test_ez_install_cache_latest_absent(openvz_host, run_playbook, tmp_path):
     assert _res(second, "latest check")["commands"] == _res(third, "latest")["commands"] == expected
     assert not _res(third, "latest again")["changed"]
     # the second run called nothing that changes the host
-    assert [a for a in _mutating_vzpkg(openvz_host)] == [argv[1:] for argv in expected]
+    assert _mutating_vzpkg(openvz_host) == [argv[1:] for argv in expected]
     assert _read(EZ_CACHE % PREINSTALLED) == _read(newer)
 
     # cache absent keeps the template; state absent removes both

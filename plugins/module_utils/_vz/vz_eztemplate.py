@@ -172,8 +172,7 @@ class EzTemplates(object):
 
     @staticmethod
     def _describe(name, present, cache_path):
-        return "template %s: %s\ncache: %s\n" % (name, "installed" if present else "absent",
-                                                cache_path or "absent")
+        return "template %s: %s\ncache: %s\n" % (name, "installed" if present else "absent", cache_path or "absent")
 
     def converge(self, name, state="present", cache=None, force=False):
         name = vz_validate.ostemplate(name, "name")
