@@ -274,7 +274,9 @@ def test_a_vzctl_7_netif_with_several_addresses_is_read():
                     'network=Bridged,gw=192.168.1.1,gw6=2001:db8::1,configure=all,ip=192.168.1.5/255.255.255.0,'
                     'ip6=2001:db8::10/64,2001:db8::11/64"\n')
     assert current.netifs == [{"ifname": "eth0", "mac": "C4:37:72:4D:D7:27", "host_ifname": "veth724dd727",
-                               "host_mac": "FE:37:72:5F:2C:A2", "bridge": None, "network": "Bridged"}]
+                               "host_mac": "FE:37:72:5F:2C:A2", "bridge": None, "network": "Bridged",
+                               "gateway": "192.168.1.1", "gateway6": "2001:db8::1", "dhcp": None, "dhcp6": None,
+                               "ip_addresses": ["192.168.1.5/24", "2001:db8::10/64", "2001:db8::11/64"]}]
     from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzConfigError
     with pytest.raises(VzConfigError):
         _host('NETIF="ifname=eth0,mac=C4:37:72:4D:D7:27,junk"\n')
