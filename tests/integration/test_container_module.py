@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_settings
 from harness.domain_schema import assert_valid
 
 BASE = {"ctid": "101", "ostemplate": "debian-12.0-x86_64-minimal"}
@@ -57,13 +58,29 @@ SETTINGS = [
     ("stop_timeout", 60, 'STOP_TIMEOUT="60"', 90, 'STOP_TIMEOUT="90"'),
     ("iolimit", "10M", 'IOLIMIT="10485760"', "0", 'IOLIMIT="0"'),
     ("iopslimit", 100, 'IOPSLIMIT="100"', 2500, 'IOPSLIMIT="2500"'),
-    # A veth joins a bridge on OpenVZ 6 and a virtual network on OpenVZ 7 (07-set-net.txt).
+    # A veth joins a bridge on OpenVZ 6 and a virtual network on OpenVZ 7 (07-set-net.txt), where
+    # vzctl also keeps the veth's addresses (IPv4 with a netmask), gateways and DHCP; DHCP drops
+    # the IPv4 addresses, and the gateways stay (libvzctl veth.c veth2str()).
     ("netifs", PerFlavour(legacy=[{"ifname": "eth0", "bridge": "br0", "mac": "00:18:51:AA:BB:CC"}],
-                          vz7=[{"ifname": "eth0", "network": "Bridged", "mac": "00:18:51:AA:BB:CC"}]),
+                          vz7=[{"ifname": "eth0", "network": "Bridged", "mac": "00:18:51:AA:BB:CC",
+                                "ip_addresses": ["192.0.2.20/24", "2001:db8::20/64"], "gateway": "192.0.2.1",
+                                "gateway6": "2001:db8::1"}]),
      {"legacy": 'NETIF="ifname=eth0,bridge=br0,mac=00:18:51:AA:BB:CC,',
-      "vz7": 'NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC,'},
-     PerFlavour(legacy=[{"ifname": "eth0", "bridge": "br1"}], vz7=[{"ifname": "eth0", "network": "Host-Only"}]),
-     {"legacy": 'NETIF="ifname=eth0,bridge=br1,mac=00:18:51:AA:BB:CC,', "vz7": ',network=Host-Only'}),
+      "vz7": ',network=Bridged,gw=192.0.2.1,gw6=2001:db8::1,configure=all,ip=192.0.2.20/255.255.255.0,'
+             'ip6=2001:db8::20/64"'},
+     PerFlavour(legacy=[{"ifname": "eth0", "bridge": "br1"}],
+                vz7=[{"ifname": "eth0", "network": "Host-Only", "dhcp": True}]),
+     {"legacy": 'NETIF="ifname=eth0,bridge=br1,mac=00:18:51:AA:BB:CC,',
+      "vz7": ',network=Host-Only,gw=192.0.2.1,gw6=2001:db8::1,configure=all,dhcp=yes,ip6=2001:db8::20/64"'}),
+    # vzctl 4.x writes every CPU as "all", vzctl 7 as nothing (05-set-cpu.txt, 4.x config.c conf_store_bitmap()).
+    ("cpumask", "3,0-1", 'CPUMASK="0-1,3"', "all", {"legacy": 'CPUMASK="all"', "vz7": 'CPUMASK=""'}),
+    ("nodemask", "0", 'NODEMASK="0"', "0-1", 'NODEMASK="0-1"'),
+    ("memguarantee", 50, 'MEMGUARANTEE="50"', "auto", 'MEMGUARANTEE="auto"'),
+    ("autostop", "suspend", 'AUTOSTOP="suspend"', "stop", 'AUTOSTOP="stop"'),
+    # libvzctl writes options in its own order, each item with a trailing blank (08-set-misc.txt).
+    ("bindmounts", [{"src": "/srv/data", "dst": "/mnt/data"}], 'BINDMOUNT="/srv/data:/mnt/data "',
+     [{"dst": "/mnt/x", "options": ["nodev", "nosuid"]}, {"src": "/srv/data", "dst": "/mnt/data"}],
+     'BINDMOUNT="/mnt/x,nosuid,nodev /srv/data:/mnt/data "'),
 ]
 
 
@@ -87,9 +104,8 @@ def _playbook(tasks):
 
 
 def _supported(host, param):
-    # OpenVZ 7's vzctl ignores --capability and has no --stop-timeout; the module
-    # refuses both there (tested below).
-    return not (host.flavour == "vz7" and param in ("capabilities", "stop_timeout"))
+    # What a flavour's vzctl lacks is refused there (tested below).
+    return host.flavour in vz_settings.BY_PARAM[param].flavours
 
 
 @pytest.mark.parametrize("param, first, first_line, second, second_line", SETTINGS,

@@ -274,7 +274,7 @@ class Setting(object):
     def __init__(self, name, spec, parse, key, same=vz_fields.equal, set_args=None, create_flag=None,
                  xml=None, param=None, create_only=False, restart=False, flavours=FLAVOURS,
                  unsupported=None, merge=None, result=None, per_ct_path=False, stored_as=None,
-                 host_check=None, own_calls=None):
+                 host_check=None, own_calls=None, companion=None):
         self.name = name
         self.param = (param or name) if spec is not None else None
         self.spec = spec
@@ -302,6 +302,10 @@ class Setting(object):
         # {flavour: (current, desired) -> [argv tail, ...]}: where that flavour's vzctl
         # cannot take the change inside the one ``vzctl set`` call, the calls of its own.
         self.own_calls = own_calls or {}
+        # {flavour: (wanted -> bool, other setting, fallback)}: that flavour's vzctl takes this
+        # option only beside the other's, which then goes too (its wanted value, else the host's,
+        # else ``fallback``).
+        self.companion = companion or {}
 
     @property
     def live(self):
@@ -391,10 +395,14 @@ SETTINGS = (
             set_args=vz_fields.option("--cpulimit"), xml=Compound("cpulimit")),
     Setting("cpuunits", dict(type="raw"), integer(8, 500000), conf.Int("CPUUNITS"),
             set_args=vz_fields.option("--cpuunits"), xml=Element("cputune/shares")),
+    # vzctl 4.x refuses --nodemask without --cpumask, and --cpumask auto without --nodemask
+    # (src/vzctl-actions.c, exit 20); vzctl 7 takes each alone (05-set-cpu.txt).
     Setting("cpumask", _str(), _mask(auto=True), conf.Mask("CPUMASK"), same=vz_fields.same_mask,
-            set_args=vz_fields.option("--cpumask"), xml=Meta("cpumask")),
+            set_args=vz_fields.option("--cpumask"), xml=Meta("cpumask"),
+            companion={LEGACY: (lambda value: value == "auto", "nodemask", "all")}),
     Setting("nodemask", _str(), _mask(auto=False), conf.Mask("NODEMASK"), same=vz_fields.same_mask,
-            set_args=vz_fields.option("--nodemask"), xml=Meta("nodemask")),
+            set_args=vz_fields.option("--nodemask"), xml=Meta("nodemask"),
+            companion={LEGACY: (lambda value: True, "cpumask", "all")}),
     Setting("memguarantee", dict(type="raw"), _memguarantee, conf.MemGuarantee("MEMGUARANTEE"),
             set_args=vz_fields.option("--memguarantee"), xml=Meta("memguarantee"),
             flavours=(VZ7,), unsupported=_only_vz7("--memguarantee")),
