@@ -192,6 +192,55 @@ def test_xml_round_trip(openvz_host, run_playbook):
     assert not openvz_host.mutating_calls()
 
 
+# Every setting of this change, in the form each flavour has it.
+TUNING = PerFlavour(
+    legacy={"cpumask": "0-1", "nodemask": "0"},
+    vz7={"cpumask": "0-1", "nodemask": "0", "memguarantee": 40, "autostop": "suspend",
+         "bindmounts": [{"src": "/srv/data", "dst": "/mnt/data", "options": ["ro"]}, {"dst": "/mnt/scratch"}],
+         "netifs": [{"ifname": "eth0", "network": "Bridged", "ip_addresses": ["192.0.2.30/24", "2001:db8::30/64"],
+                     "gateway": "192.0.2.1", "gateway6": "2001:db8::1"},
+                    {"ifname": "eth1", "dhcp": True, "dhcp6": True}]})
+
+
+def test_the_tuning_settings_round_trip_through_the_returned_xml(openvz_host, run_playbook):
+    made = run_playbook(_playbook([_task("create", dict(BASE, **_value(openvz_host, TUNING)), "r")]))
+    assert made.rc == 0, str(made)
+    xml = made.task("create")["result"]["xml"]
+    assert_valid(xml)
+    assert "<vz:cpumask>0-1</vz:cpumask>" in xml and "<vz:nodemask>0</vz:nodemask>" in xml
+    if openvz_host.flavour == "vz7":
+        assert "<vz:bindmount src=\"/srv/data\" dst=\"/mnt/data\" options=\"ro\"/>" in xml
+        assert '<route family="ipv4" address="0.0.0.0" prefix="0" gateway="192.0.2.1"/>' in xml
+        assert '<ip address="192.0.2.30" family="ipv4" prefix="24"/>' in xml
+        assert 'dhcp="yes" dhcp6="yes"' in xml
+        conf = openvz_host.conf_text(101)
+        assert 'BINDMOUNT="/srv/data:/mnt/data,ro /mnt/scratch "' in conf
+        assert "ifname=eth1," in conf and ",dhcp=yes,dhcp6=yes" in conf
+    openvz_host.clear_calls()
+    again = run_playbook(_playbook([_task("xml", {"xml": xml}, "r"),
+                                    _task("params", dict(BASE, **_value(openvz_host, TUNING)), "r2")]))
+    assert again.rc == 0, str(again)
+    assert not again.task("xml")["result"]["changed"] and not again.task("params")["result"]["changed"]
+    assert again.task("xml")["result"]["xml"] == xml
+    assert not openvz_host.mutating_calls()
+
+
+@pytest.mark.parametrize("args, param", [
+    ({"memguarantee": 50}, "memguarantee"),
+    ({"autostop": "stop"}, "autostop"),
+    ({"bindmounts": [{"dst": "/mnt/data"}]}, "bindmounts"),
+    ({"netifs": [{"ifname": "eth0", "gateway": "192.0.2.1"}]}, "netifs[0].gateway"),
+    ({"netifs": [{"ifname": "eth0", "dhcp6": True}]}, "netifs[0].dhcp6"),
+    ({"netifs": [{"ifname": "eth0", "bridge": "br0", "ip_addresses": ["192.0.2.5"]}]}, "netifs[0].ip_addresses"),
+])
+def test_openvz_6_refuses_what_only_vzctl_7_has_before_anything_runs(legacy_host, run_playbook, args, param):
+    before = legacy_host.snapshot_files()
+    result = run_playbook(_playbook([_task("create", dict(BASE, **args), "r")]))
+    task = result.task("create")
+    assert task["failed"] and task["result"]["msg"].startswith(param + ": "), str(result)
+    assert legacy_host.calls() == [] and legacy_host.snapshot_files() == before
+
+
 @pytest.mark.parametrize("args, param", [
     ({"ctid": "abc"}, "ctid"),
     ({"ctid": "101", "hostname": "a;reboot"}, "hostname"),

@@ -230,25 +230,27 @@ def netif_calls_vz7(current, desired):
     """vzctl 7's calls that turn the veth list into ``desired``, each an argv tail for ``vzctl set``.
 
     vzctl 7 takes ``--netif_add`` with MACs only beside ``--ifname``, allows one
-    ``--ifname`` a call, has no ``--bridge`` (a veth joins a bridge through its
+    ``--ifname`` a call (and a ``--netif_add`` without one is that call's
+    ``--ifname``), has no ``--bridge`` (a veth joins a bridge through its
     virtual network, ``--network``), knows no ``--netif_del all`` (libvzctl
     takes "all" as an interface name) and, with ``--netif_add`` or ``--ifname``
     present, gives ``--ipadd`` to the veth instead of venet.  So the names are
-    set in a call of their own (``--netif_del`` each one not wanted, a plain
-    ``--netif_add`` each new one), then each veth whose fields differ gets one
-    ``--ifname`` call.  Not atomic: a failure in between leaves generated
-    MACs, which a re-run sets.
+    set in calls of their own (``--netif_del`` each one not wanted with the
+    first new name's plain ``--netif_add``, each further new name in one more
+    call), then each veth whose fields differ gets one ``--ifname`` call.
+    Not atomic: a failure in between leaves generated MACs, which a re-run
+    sets.
     """
     have = dict((netif["ifname"], netif) for netif in current or [])
     wanted = [netif["ifname"] for netif in desired]
-    names = []
+    deleted = []
     for name in have:
         if name not in wanted:
-            names += ["--netif_del", name]
-    for name in wanted:
-        if name not in have:
-            names += ["--netif_add", name]
-    calls = [names] if names else []
+            deleted += ["--netif_del", name]
+    # Without --ifname, vzctl 7 takes a --netif_add's name as the call's --ifname,
+    # which may be given once (src/vzctl.c): one new name a call.
+    added = [["--netif_add", name] for name in wanted if name not in have] or [[]]
+    calls = [call for call in [deleted + added[0]] + added[1:] if call]
     for netif in merge_netifs(current or [], desired):
         _check_host_netif(netif)
         old = have.get(netif["ifname"], {})
