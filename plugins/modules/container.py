@@ -358,6 +358,23 @@ EXAMPLES = r"""
       - ifname: eth0
         bridge: vmbr0
 
+- name: On OpenVZ 7, a veth with its own addresses and gateway, pinned CPUs and a bind mount
+  openvz.vz.container:
+    ctid: 101
+    netifs:
+      - ifname: eth0
+        network: Bridged
+        ip_addresses:
+          - 192.0.2.101/24
+        gateway: 192.0.2.1
+    cpumask: 0-1
+    memguarantee: 50
+    autostop: suspend
+    bindmounts:
+      - src: /srv/web1
+        dst: /srv/data
+        options: [nosuid, nodev]
+
 - name: Find a container by name and stop it
   openvz.vz.container:
     name: web1
