@@ -354,7 +354,6 @@ def _memguarantee(value, label):
     return vz_validate.ascii_int(value, label, 0, 100)
 
 
-
 # Order: the order of options in the generated ``vzctl set`` and ``create``
 # calls, and of the metadata elements in the domain document.
 SETTINGS = (
