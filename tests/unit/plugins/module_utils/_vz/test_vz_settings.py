@@ -125,6 +125,14 @@ def test_role_vars_list_the_generated_setting_and_integer_keys():
     assert sorted(role_vars["openvz_containers__integer_keys"]) == sorted(["ctid"] + integers)
 
 
+def test_role_converge_tasks_pass_every_generated_parameter():
+    tasks = yaml.safe_load((ROLE / "tasks" / "main.yml").read_text())
+    converging = [task["openvz.vz.container"] for task in tasks if "openvz.vz.container" in task]
+    assert len(converging) == 2
+    for args in converging:
+        assert set(vz_settings.PARAMS) <= set(args), sorted(set(vz_settings.PARAMS) - set(args))
+
+
 # ----------------------------------------------------------- the table itself
 
 def test_each_conf_key_and_option_belongs_to_one_setting():
