@@ -419,7 +419,16 @@ container:
       type: list
       elements: str
     netifs:
-      description: veth interfaces (ifname, mac, host_ifname, host_mac, bridge).
+      description:
+        - veth interfaces (ifname, mac, host_ifname, host_mac, bridge, network, gateway, gateway6, dhcp, dhcp6,
+          ip_addresses); what the host's vzctl does not keep is null.
+      type: list
+      elements: dict
+    cpumask:
+      description: CPU list in vzctl's form (V(all) when every CPU), V(auto), or null when none is set.
+      type: str
+    bindmounts:
+      description: Bind mounts (src, dst, options) on OpenVZ 7, or null.
       type: list
       elements: dict
     memory:
