@@ -176,6 +176,15 @@ def _xml(body, meta=""):
     ({"iolimit": "2G"}, _xml("", "<vz:iolimit>2147483648</vz:iolimit>"), "iolimit"),
     ({"iopslimit": "\u0662"}, _xml("", "<vz:iopslimit>\u0662</vz:iopslimit>"), "iopslimit"),
     ({"diskinodes": "10:5"}, _xml("", "<vz:diskinodes soft='10' hard='5'/>"), "diskinodes"),
+    ({"cpumask": "1-0"}, _xml("", "<vz:cpumask>1-0</vz:cpumask>"), "cpumask"),
+    ({"nodemask": "auto"}, _xml("", "<vz:nodemask>auto</vz:nodemask>"), "nodemask"),
+    ({"memguarantee": "\u0665"}, _xml("", "<vz:memguarantee>\u0665</vz:memguarantee>"), "memguarantee"),
+    ({"bindmounts": [{"dst": "/mnt/a b"}]}, _xml("", "<vz:bindmounts><vz:bindmount dst='/mnt/a b'/></vz:bindmounts>"),
+     "bindmounts dst"),
+    ({"netifs": [{"ifname": "eth0", "gateway": "192.0.2.1/24"}]},
+     _xml("<devices><interface type='bridge'><guest dev='eth0'/>"
+          "<route family='ipv4' address='0.0.0.0' prefix='0' gateway='192.0.2.1/24'/></interface></devices>"),
+     "netifs[0].gateway"),
 ])
 def test_parameters_and_xml_refuse_the_same_values(params, xml, label):
     with pytest.raises(VzInputError) as from_params:
@@ -192,6 +201,11 @@ def test_parameters_and_xml_refuse_the_same_values(params, xml, label):
     ({"iolimit": "10M"}, _xml("", "<vz:iolimit>10485760</vz:iolimit>")),
     ({"iopslimit": 100}, _xml("", "<vz:iopslimit>100</vz:iopslimit>")),
     ({"diskinodes": "200000:220000"}, _xml("", "<vz:diskinodes soft='200000' hard='220000'/>")),
+    ({"cpumask": "3,0-1", "nodemask": "all"}, _xml("", "<vz:cpumask>0-1,3</vz:cpumask><vz:nodemask>all</vz:nodemask>")),
+    ({"memguarantee": "40", "autostop": "stop"}, _xml("", "<vz:memguarantee>40</vz:memguarantee>"
+                                                          "<vz:autostop>stop</vz:autostop>")),
+    ({"bindmounts": [{"src": "/srv/a", "dst": "/mnt/a", "options": ["ro", "nosuid"]}]},
+     _xml("", "<vz:bindmounts><vz:bindmount src='/srv/a' dst='/mnt/a' options='nosuid,ro'/></vz:bindmounts>")),
 ])
 def test_parameters_and_xml_accept_the_same_values_alike(params, xml):
     wanted = vz_params.container_from_params(params)
