@@ -548,6 +548,9 @@ def _read_interfaces(root, meta, ct, warnings):
     for interface in root.findall("devices/interface"):
         kind = interface.get("type")
         if kind == "ethernet":
+            if interface.find("route") is not None:
+                raise VzInputError("xml: <route>", "venet (<interface type='ethernet'>) has no gateway of its own; "
+                                                   "a gateway belongs to a veth (<interface type='bridge'>)")
             addresses += _interface_ips(interface)
         elif kind == "bridge":
             guest = interface.find("guest")

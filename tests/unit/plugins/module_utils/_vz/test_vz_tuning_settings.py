@@ -233,6 +233,9 @@ def test_every_new_setting_reads_back_from_the_document_it_writes():
      "</devices>", "<vz:netif ifname='eth0' dhcp='yes'/>", "xml: <vz:netif dhcp>"),
     ("<devices><interface type='bridge'><guest dev='eth0'/></interface></devices>",
      "<vz:netif ifname='eth0' dhcp='on'/>", "xml: <vz:netif dhcp>"),
+    ("<devices><interface type='ethernet'><ip address='192.0.2.5' family='ipv4'/>"
+     "<route family='ipv4' address='0.0.0.0' prefix='0' gateway='192.0.2.1'/></interface></devices>", "",
+     "xml: <route>"),
     ("", "<vz:bindmounts><vz:bindmount dst='/mnt/a' mode='rw'/></vz:bindmounts>", "xml: <vz:bindmount>"),
     ("", "<vz:bindmounts><vz:bindmount src='/srv/a'/></vz:bindmounts>", "xml: <vz:bindmount>"),
     ("", "<vz:bindmounts><vz:bindmount dst='/mnt/a' options='ro,suid'/></vz:bindmounts>", "xml: <vz:bindmount>"),
