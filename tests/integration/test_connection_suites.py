@@ -20,6 +20,7 @@ namespace behind a real sshd, harness/multihost.py). The containers have
 this machine's real sudo (harness/sudoroot.py) for `become_method: sudo`.
 """
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -102,19 +103,30 @@ class Target:
         return self.lab["hv1"].ssh_logins() if self.lab else 0
 
     def masters(self):
-        """Pids of ssh control masters (`ssh: PATH [mux]`) left on the controller side."""
+        """Pids of the ssh control masters alive on the controller side.
+
+        The plugin starts its masters as `ssh ... -N -f HOST`; one that ssh
+        itself put in the background is titled `ssh: PATH [mux]`.
+        """
         if not self.lab:
             return []
         pids = []
         for pid in pids_in_netns(netns_inode(self.lab.ctl_netns)):
             try:
                 with open("/proc/%d/cmdline" % pid, "rb") as handle:
-                    cmdline = handle.read()
+                    argv = handle.read().split(b"\0")
             except OSError:
                 continue
-            if cmdline.startswith(b"ssh: ") and b"[mux]" in cmdline:
+            if argv[0].startswith(b"ssh: ") and b"[mux]" in argv[0] \
+                    or os.path.basename(argv[0]) == b"ssh" and b"-N" in argv:
                 pids.append(pid)
         return pids
+
+    def master_check(self):
+        """`ssh -O check` on every control socket: (socket name, its exit code)."""
+        sockets = sorted(p for p in self.lab.control_path_dir.iterdir() if not p.name.endswith(".lock"))
+        return [(p.name, subprocess.run(["ssh", "-o", "ControlPath=%s" % p, "-O", "check", "lab"], capture_output=True,
+                                        check=False, timeout=30).returncode) for p in sockets]
 
     def ansible(self, *args, timeout=300):
         return self.env._run([str(VENV_BIN / "ansible"), "-i", str(self.env.inventory)] + list(args), timeout)
@@ -188,8 +200,9 @@ def test_shared_connection_suites_pipelining_on_and_off(target, tmp_path):
         # One login for the first container's tasks; each wait_for_connection
         # reset stops the master, so its ping (and the next host) logs in anew.
         assert target.logins() - logins == 1 + len(HOSTS)
-        # The last reset playbook left no master; the one before it stopped it.
-        assert target.masters() == []
+        # The reset playbooks left no master: the first stopped the one
+        # wait_for_connection's ping had started, the second found none.
+        assert target.masters() == [] and target.master_check() == []
 
 
 @pytest.mark.parametrize("pipelining", [True, False], ids=["pipelining", "no-pipelining"])
@@ -247,7 +260,7 @@ def test_reset_connection_stops_the_master_and_the_next_task_logs_in_anew(target
     if target.transport == "ssh":
         # One master before the reset (both containers, two forks), one after.
         assert target.logins() - logins == 2
-        assert len(target.masters()) == 1
+        assert len(target.masters()) == 1 and [rc for _name, rc in target.master_check()] == [0]
 
 
 def test_one_control_connection_for_a_whole_play(target):
@@ -262,6 +275,4 @@ def test_one_control_connection_for_a_whole_play(target):
     result = target.env.run_playbook(play, extra_args=["--forks", "2"])
     assert result.rc == 0, str(result)
     assert target.logins() - logins == 1
-    assert len(target.masters()) == 1
-    control_path = [p for p in target.lab.control_path_dir.iterdir() if not p.name.endswith(".lock")]
-    assert len(control_path) == 1
+    assert len(target.masters()) == 1 and [rc for _name, rc in target.master_check()] == [0]
