@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import shlex
 import subprocess
 import tempfile
@@ -142,7 +143,7 @@ class Hypervisor:
         then share it.
         """
         path = self.control_path
-        if path is None or os.path.exists(path):
+        if path is None or os.path.exists(path) or not self._starts_a_master():
             return
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         with open(path + ".lock", "a", encoding="ascii") as lock:
@@ -159,6 +160,13 @@ class Hypervisor:
                 text = errors.read().decode("utf-8", "replace").strip()
             if proc.returncode != 0:
                 raise HypervisorError("ssh to %s failed: %s" % (self.address, text or "exit code %d" % proc.returncode))
+
+    def _starts_a_master(self):
+        """Whether ssh, given these arguments, makes itself the master (else ``-N -f`` would just linger)."""
+        # ssh keeps the first value an option is given.
+        match = re.search(r"ControlMaster\s*[= ]\s*(\w+)", " ".join(
+            (self.ssh_args, self.ssh_common_args, self.ssh_extra_args)), re.IGNORECASE)
+        return bool(match) and match.group(1).lower() in ("auto", "yes")
 
     def stop_master(self):
         """Ask the control master, if one runs, to stop taking sessions: the next command logs in anew.

@@ -108,6 +108,14 @@ def test_concurrent_first_commands_start_one_master_then_share_it(fake_ssh, tmp_
     assert len([argv for argv in fake_ssh.calls() if "-N" in argv]) == 1
 
 
+@pytest.mark.parametrize("ssh_args", ["-o ControlMaster=no -o ControlPersist=60s", "-o ControlPersist=60s",
+                                      "-o ControlMaster=autoask -o ControlPersist=60s"])
+def test_no_master_is_started_where_ssh_would_not_be_one(fake_ssh, tmp_path, ssh_args):
+    _hypervisor(fake_ssh, tmp_path, ssh_args=ssh_args).run(["true"])
+    assert [argv for argv in fake_ssh.calls() if "-N" in argv] == []
+    assert len(fake_ssh.calls()) == 1
+
+
 def test_a_master_that_cannot_log_in_is_a_hypervisor_error(fake_ssh, tmp_path, monkeypatch):
     monkeypatch.setenv("FAKE_SSH_DENIED", "1")
     with pytest.raises(HypervisorError, match=r"ssh to hv1.example.com failed: root@hv: Permission denied"):
