@@ -26,15 +26,18 @@ from pathlib import Path
 
 import pytest
 
+from harness import sudoroot
 from harness.multihost import lab_fixture, netns_inode, pids_in_netns
 from harness.paths import CACHE_DIR, VENV_BIN
 from harness.pyrootfs import TEMPLATE_NAME, build_python_template
 from harness.rootfs import build_templates
-from harness import sudoroot
 
 SUITE = Path(__file__).parent / "connection_suite"
 GROUP = "vzctl"
 HOSTS = {"vzctl-pipelining": ("101", True), "vzctl-no-pipelining": ("102", False)}
+# As in the peers' inventories, a connection variable test.sh's set_fact -v
+# must not show: ansible_host (one of the variables naming the container).
+CTID_VARS = {"vzctl-pipelining": "ansible_host", "vzctl-no-pipelining": "ansible_openvz_ctid"}
 NO_RESET = "Reset is not implemented"
 TRANSPORTS = ["local", "ssh"]
 
@@ -59,7 +62,7 @@ def sudo_tarballs(tmp_path_factory):
             pytest.fail(reason)
         pytest.skip(reason)
     directory = tmp_path_factory.mktemp("sudo-root")
-    return {tty: str(sudoroot.write_tarball(directory / ("sudo-%d.tar" % tty), requiretty=tty))
+    return {tty: str(sudoroot.write_tarball(directory / ("sudo-requiretty-%s.tar" % tty), requiretty=tty))
             for tty in (False, True)}
 
 
@@ -93,8 +96,9 @@ class Target:
     def write_inventory(self, pipelining=None):
         """The peers' two hosts; `pipelining` set: both hosts that way."""
         lines = ["[%s]" % GROUP]
-        lines += ["%s ansible_openvz_ctid=%s ansible_pipelining=%s" % (
-            host, ctid, str(on if pipelining is None else pipelining).lower()) for host, (ctid, on) in HOSTS.items()]
+        lines += ["%s %s=%s ansible_pipelining=%s" % (
+            host, CTID_VARS[host], ctid, str(on if pipelining is None else pipelining).lower())
+            for host, (ctid, on) in HOSTS.items()]
         lines.append("[%s:vars]" % GROUP)
         lines += ["%s=%s" % item for item in self.hypervisor_vars.items()]
         self.env.inventory.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -274,7 +278,7 @@ def test_reset_connection_stops_the_master_and_the_next_task_logs_in_anew(target
 
 @pytest.mark.parametrize("target", ["ssh"], indirect=True)
 def test_one_control_connection_for_a_whole_play(target):
-    play = json.dumps([{"hosts": GROUP, "gather_facts": True, "tasks": [
+    play = json.dumps([{"hosts": GROUP, "gather_facts": False, "tasks": [
         {"name": "ping", "ansible.builtin.ping": {}},
         {"name": "copy", "ansible.builtin.copy": {"content": "x\n", "dest": "/tmp/x", "mode": "0644"}},
         {"name": "fetch", "ansible.builtin.fetch": {"src": "/tmp/x", "dest": str(target.env.root / "f")}},

@@ -91,7 +91,7 @@ def test_concurrent_first_commands_start_one_master_then_share_it(fake_ssh, tmp_
     def task():
         results.append(_hypervisor(fake_ssh, tmp_path).run(["vzctl", "exec2", "101", "true"]))
 
-    threads = [threading.Thread(target=task) for _ in range(4)]
+    threads = [threading.Thread(target=task) for _index in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
