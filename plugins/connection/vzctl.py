@@ -34,7 +34,7 @@ options:
   pipelining:
     description:
       - Whether a module is sent to the container's Python on standard input (one C(vzctl exec2) a
-        task) instead of being copied into a temporary directory and run from there (five).
+        task) instead of being copied into a temporary directory and run from there (six for a ping).
       - On by default, unlike most connection plugins. Their reason to keep it off, C(sudo) with
         C(requiretty), does not apply here, as C(vzctl exec2) gives the command no terminal with or
         without pipelining; whatever C(become) works without it works with it.
