@@ -59,8 +59,8 @@ def _core(version, python, extra=()):
 
 
 # The unit tests run on the ends (the oldest core meta/runtime.yml claims, the
-# newest released), so those venvs also get pytest and hypothesis.
-UNIT_EXTRAS = ("pytest", "hypothesis")
+# newest released), so those venvs also get pytest (-n 2) and hypothesis.
+UNIT_EXTRAS = ("pytest", "pytest-xdist", "hypothesis")
 # 2.16-2.19 run on Python 3.10-3.13 (3.11 here, the project's own); 2.20
 # needs 3.12+, 2.21 3.12+ too (3.13 here, pyenv's newest).
 CORES = (
