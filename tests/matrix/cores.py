@@ -61,8 +61,10 @@ def _core(version, python, extra=()):
 # The unit tests run on the ends (the oldest core meta/runtime.yml claims, the
 # newest released), so those venvs also get pytest (-n 2) and hypothesis.
 UNIT_EXTRAS = ("pytest", "pytest-xdist", "hypothesis")
-# 2.16-2.19 run on Python 3.10-3.13 (3.11 here, the project's own); 2.20
-# needs 3.12+, 2.21 3.12+ too (3.13 here, pyenv's newest).
+# Controller Pythons each core accepts (its ansible_test/_util/target/common/
+# constants.py, CONTROLLER_PYTHON_VERSIONS): 2.16 and 2.17 3.10-3.12, 2.18 and
+# 2.19 3.11-3.13, 2.20 and 2.21 3.12-3.14. Here: the project's own 3.11 while
+# a core takes it, then 3.12 for 2.20 and 3.13 (pyenv's newest) for 2.21.
 CORES = (
     _core("2.16.19", "3.11", UNIT_EXTRAS),
     _core("2.17.14", "3.11"),
@@ -74,7 +76,9 @@ CORES = (
 OLDEST, NEWEST = CORES[0], CORES[-1]
 
 # A hypervisor's Python as OpenVZ 7 ships it (3.6), with lxml 5.x (6.0 needs
-# 3.8+): modules run on it under 2.16 only; 2.17 dropped 3.6 targets.
+# 3.8+): modules run on it under 2.16 only. The oldest target Python of each
+# core (REMOTE_ONLY_PYTHON_VERSIONS in the same file): 2.16 3.6 (and 2.7),
+# 2.17 3.7, 2.18 and 2.19 3.8, 2.20 and 2.21 3.9.
 # pip 21.3 is the last for 3.6 (the venv's own 18.1 knows no manylinux2014 wheels).
 TARGET_PY36 = Venv(name="target-py3.6", python="3.6", pins=("lxml>=5,<6",), pip="pip<22")
 # The newest core that still runs modules on a Python 3.6 target.
