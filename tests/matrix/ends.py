@@ -2,11 +2,12 @@
 the oldest core meta/runtime.yml claims and the newest.
 
 Usage (from the repository root):
-  python tests/matrix/ends.py unit [PYTEST_ARG ...]
-  python tests/matrix/ends.py sanity SANITY_ROOT
+  python tests/matrix/ends.py [--jobs N] unit [PYTEST_ARG ...]
+  python tests/matrix/ends.py [--jobs N] sanity SANITY_ROOT
 
 A core whose venv is not built (no such Python here) is skipped with the
-reason printed. Every core runs even when an earlier one fails.
+reason printed. Every core runs even when another one fails. With --jobs 2
+both cores run at once, each one's output printed when it ends.
 """
 
 import os
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -63,27 +65,45 @@ def _sanity(core, _args, root):
     return [str(core.bin / "ansible-test"), "sanity", "--venv", "--python", core.python, "--color", "no"], copy
 
 
+def _run_one(step, core, rest, parallel):
+    """(core, passed) after running `step` under `core`; with `parallel` the
+    output goes to a log file, printed whole once the run ends."""
+    label = "matrix-%s: ansible-core %s (Python %s)" % (step, core.version, core.python)
+    start = time.monotonic()
+    if step == "unit":
+        command, cwd = _unit(core, rest, None)
+    else:
+        command, cwd = _sanity(core, (), rest[0])
+    print("%s: %s" % (label, " ".join(command)), flush=True)
+    if parallel:
+        log = core.path / ("%s.log" % step)
+        with open(log, "w", encoding="utf-8") as handle:
+            rc = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=handle,
+                                stderr=subprocess.STDOUT, check=False).returncode
+        print("=== %s: output (%s)\n%s" % (label, log, log.read_text(encoding="utf-8", errors="replace")), flush=True)
+    else:
+        rc = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, check=False).returncode
+    print("%s %s in %ds" % (label, "FAILED" if rc else "passed", time.monotonic() - start), flush=True)
+    return core, rc == 0
+
+
 def main(argv):
+    jobs = 1
+    if argv[:1] == ["--jobs"] and len(argv) > 1 and argv[1].isdigit():
+        jobs, argv = int(argv[1]), argv[2:]
     if not argv or argv[0] not in ("unit", "sanity") or (argv[0] == "sanity" and len(argv) != 2):
         sys.exit(__doc__)
     step, rest = argv[0], argv[1:]
-    failed = []
+    cores = []
     for core in (OLDEST, NEWEST):
-        label = "matrix-%s: ansible-core %s (Python %s)" % (step, core.version, core.python)
         reason = ready_reason(core)
         if reason:
-            print("%s skipped: %s" % (label, reason), flush=True)
-            continue
-        start = time.monotonic()
-        if step == "unit":
-            command, cwd = _unit(core, rest, None)
+            print("matrix-%s: ansible-core %s skipped: %s" % (step, core.version, reason), flush=True)
         else:
-            command, cwd = _sanity(core, (), rest[0])
-        print("%s: %s" % (label, " ".join(command)), flush=True)
-        rc = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, check=False).returncode
-        print("%s %s in %ds" % (label, "FAILED" if rc else "passed", time.monotonic() - start), flush=True)
-        if rc:
-            failed.append(core.version)
+            cores.append(core)
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        results = list(pool.map(lambda core: _run_one(step, core, rest, jobs > 1), cores))
+    failed = [core.version for core, passed in results if not passed]
     if failed:
         print("matrix-%s: FAILED on ansible-core %s" % (step, ", ".join(failed)), flush=True)
         return 1
