@@ -129,7 +129,9 @@ def stamp_text(venv, python_version):
 
 
 def ready_reason(venv):
-    """None when `venv` is built (a stamp exists), else why not."""
-    if not (venv.path.is_dir() and list(venv.path.glob(".stamp-*"))):
-        return "%s is not built: run `make matrix-venvs`" % venv.path
-    return None
+    """None when `venv` is built (a stamp exists), else why not: its Python is
+    missing here, or `make matrix-venvs` has not run."""
+    if venv.path.is_dir() and list(venv.path.glob(".stamp-*")):
+        return None
+    _python, reason = find_python(venv.python)
+    return reason or "%s is not built: run `make matrix-venvs`" % venv.path
