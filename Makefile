@@ -12,9 +12,12 @@ VPY := $(CURDIR)/$(VENV)/bin/python
 VBIN := $(CURDIR)/$(VENV)/bin
 VENV_STAMP := $(VENV)/.installed-requirements-dev
 # The oldest ansible-core meta/runtime.yml claims, for the tests that run the
-# inventory plugin under it (tests/integration/test_inventory_unsafe.py).
+# inventory plugin under it (tests/integration/test_inventory_unsafe.py,
+# tests/unit/plugins/plugin_utils/test_unsafe_and_host_names.py): a link to
+# the matrix's venv of that core, under the name they use.
 VENV_CORE216 := .venv-core216
-VENV_CORE216_STAMP := $(VENV_CORE216)/.installed-ansible-core-2.16
+# The ansible-core matrix (tests/matrix/cores.py): venvs in .cache/matrix/.
+MATRIX_PY := $(VPY) $(CURDIR)/tests/matrix
 
 APT_PACKAGES := busybox-static libxml2-utils libvirt-clients util-linux openssh-server openssh-client iproute2 python3 sudo
 
@@ -35,7 +38,8 @@ LINT_DIRS := playbooks roles
 export ANSIBLE_NOCOLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv venv-core216 apt-deps test pytest unit sanity vermin lint demo clean bench docs
+.PHONY: venv venv-core216 apt-deps test pytest unit sanity vermin lint demo clean bench docs \
+  matrix matrix-venvs matrix-sanity matrix-unit matrix-smoke
 
 venv: $(VENV_STAMP)
 
@@ -45,13 +49,31 @@ $(VENV_STAMP): requirements-dev.txt
 	$(VPY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-venv-core216: $(VENV_CORE216_STAMP)
+venv-core216: matrix-venvs
+	@target=$$(cd tests && $(VPY) -c 'from matrix.cores import OLDEST, REPO_ROOT; print(OLDEST.path.relative_to(REPO_ROOT))'); \
+	if [ -d $(VENV_CORE216) ] && [ ! -L $(VENV_CORE216) ]; then rm -rf $(VENV_CORE216); fi; \
+	ln -sfn "$$target" $(VENV_CORE216)
 
-$(VENV_CORE216_STAMP):
-	@if [ ! -x $(VENV_CORE216)/bin/python ]; then $(PYTHON) -m venv $(VENV_CORE216); fi
-	$(VENV_CORE216)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV_CORE216)/bin/python -m pip install --quiet 'ansible-core>=2.16,<2.17' 'lxml>=5.3,<7'
-	@touch $@
+# Each venv of the matrix, built once (a stamp keyed by the interpreter's and
+# the requirements' versions); one whose Python is missing is skipped.
+matrix-venvs: venv
+	$(MATRIX_PY)/venvs.py
+
+# ansible-test sanity under the oldest and the newest core, both at once:
+# much of a sanity run is one process at a time.
+MATRIX_SANITY_JOBS ?= 2
+matrix-sanity: matrix-venvs
+	$(MATRIX_PY)/ends.py --jobs $(MATRIX_SANITY_JOBS) sanity $(SANITY_ROOT)
+
+# The unit tests that import ansible, under the oldest and the newest core.
+matrix-unit: matrix-venvs venv-core216 apt-deps
+	$(MATRIX_PY)/ends.py unit -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# One playbook per core against an emulated host (tests/matrix/test_smoke.py).
+matrix-smoke: matrix-venvs apt-deps
+	$(VBIN)/pytest $(PYTEST_ARGS) -p no:cacheprovider tests/matrix
+
+matrix: matrix-sanity matrix-unit matrix-smoke
 
 apt-deps:
 	@missing=(); \
@@ -69,7 +91,7 @@ apt-deps:
 # pytest runs last so its summary is the closing line of the output.
 test: venv apt-deps
 	@status=0; \
-	for step in sanity vermin lint; do \
+	for step in sanity matrix-sanity vermin lint matrix-unit matrix-smoke; do \
 	  start=$$SECONDS; \
 	  $(MAKE) --no-print-directory $$step || { status=1; echo "make test: $$step FAILED"; }; \
 	  echo "make test: $$step took $$((SECONDS - start))s"; \
@@ -110,7 +132,7 @@ demo: venv apt-deps
 	cd tests && $(VPY) -m harness.demo_host --flavour $(DEMO_FLAVOUR)
 
 clean:
-	rm -rf $(VENV) .cache collections tests/output .pytest_cache $(SANITY_ROOT)
+	rm -rf $(VENV) $(VENV_CORE216) .cache collections tests/output .pytest_cache $(SANITY_ROOT) $(SANITY_ROOT)-*
 
 # Prints spawn counts and wall times for 50 containers (see benchmarks/).
 bench: venv apt-deps

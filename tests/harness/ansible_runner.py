@@ -4,12 +4,21 @@ import itertools
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.paths import CALLBACK_DIR, REPO_ROOT, VENV_BIN
 
 COLLECTION = ("openvz", "vz")
+
+
+def default_ansible_bin():
+    """The ansible commands next to the running Python when it has them (a
+    matrix venv of tests/matrix running the unit tests under its core), else
+    .venv's."""
+    here = Path(sys.executable).parent
+    return here if (here / "ansible-playbook").exists() else VENV_BIN
 
 
 @dataclass
@@ -70,9 +79,13 @@ class AnsibleEnv:
     PATH set by the openvz_host fixture reaches the modules.
     """
 
-    def __init__(self, root, python=None, collection_source=REPO_ROOT):
+    def __init__(self, root, python=None, collection_source=REPO_ROOT, bin_dir=None):
+        """`python`: the modules' interpreter (default: the one next to the
+        commands); `bin_dir`: where ansible-playbook and ansible are (default:
+        default_ansible_bin())."""
         self.root = Path(root)
-        self.python = str(python or VENV_BIN / "python")
+        self.bin_dir = Path(bin_dir or default_ansible_bin())
+        self.python = str(python or self.bin_dir / "python")
         self.collections_path = self.root / "collections"
         link = self.collections_path.joinpath("ansible_collections", *COLLECTION)
         link.parent.mkdir(parents=True, exist_ok=True)
@@ -133,7 +146,7 @@ class AnsibleEnv:
     def run_playbook(self, playbook, extra_vars=None, check=False, diff=False,
                      extra_args=(), timeout=900):
         """Run `ansible-playbook` on a playbook path or YAML text."""
-        argv = [str(VENV_BIN / "ansible-playbook"), "-i", str(self.inventory),
+        argv = [str(self.bin_dir / "ansible-playbook"), "-i", str(self.inventory),
                 str(self.playbook_path(playbook))]
         if extra_vars:
             argv += ["-e", json.dumps(extra_vars)]
@@ -147,7 +160,7 @@ class AnsibleEnv:
     def run_adhoc(self, module, args=None, hosts="localhost", check=False, diff=False,
                   timeout=300):
         """Run one module with `ansible`; `args` is a dict (sent as JSON) or a string."""
-        argv = [str(VENV_BIN / "ansible"), "-i", str(self.inventory), hosts, "-m", module]
+        argv = [str(self.bin_dir / "ansible"), "-i", str(self.inventory), hosts, "-m", module]
         if args:
             argv += ["-a", json.dumps(args) if isinstance(args, dict) else str(args)]
         if check:

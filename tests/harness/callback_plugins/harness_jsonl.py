@@ -1,8 +1,9 @@
 """Ansible callback: one JSON line per task result, for the test harness.
 
-ansible-core 2.19 ships no JSON callback (that one lives in ansible.posix),
-so the harness enables this one next to the normal stdout callback and
-reads the file named by HARNESS_RESULTS_FILE.
+ansible-core ships no JSON callback (that one lives in ansible.posix), so
+the harness enables this one next to the normal stdout callback and reads
+the file named by HARNESS_RESULTS_FILE. It runs on every ansible-core the
+collection supports (2.16 and newer, see tests/matrix/).
 """
 
 from __future__ import annotations
@@ -20,6 +21,18 @@ description:
   - Appends one JSON object per task result and one with the play stats
     to the file named by the HARNESS_RESULTS_FILE environment variable.
 """
+
+
+def _public(result, name):
+    """`result.<name>` (host, task, result) of a task result, on any core.
+
+    2.19 hands callbacks a CallbackTaskResult with public `host`, `task` and
+    `result` (the underscored names stay, to be deprecated in 2.23); up to
+    2.18 a TaskResult has only `_host`, `_task` and `_result`.
+    """
+    if hasattr(result, name):
+        return getattr(result, name)
+    return getattr(result, "_" + name)
 
 
 class CallbackModule(CallbackBase):
@@ -40,13 +53,14 @@ class CallbackModule(CallbackBase):
             handle.write(json.dumps(record, default=str, sort_keys=True) + "\n")
 
     def _task_record(self, result, status):
-        data = dict(result.result)
+        data = dict(_public(result, "result"))
+        task = _public(result, "task")
         self._write({
             "event": "task",
             "status": status,
-            "name": result.task.get_name(),
-            "action": result.task.action,
-            "host": result.host.get_name(),
+            "name": task.get_name(),
+            "action": task.action,
+            "host": _public(result, "host").get_name(),
             "changed": bool(data.get("changed", False)),
             "failed": status in ("failed", "ignored", "unreachable"),
             "skipped": status == "skipped",
