@@ -385,21 +385,11 @@ meaning:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_params, vz_xml
-from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_params
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver, desired_from_params
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_lxml import require_lxml
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
-
-
-def _desired(params, warnings):
-    if params["xml"] is None:
-        return vz_params.container_from_params(params)
-    desired = vz_xml.from_xml(params["xml"], warnings)
-    identity = vz_params.container_from_params({"ctid": params["ctid"], "name": params["name"]})
-    desired.ctid = identity.ctid or desired.ctid
-    desired.name = identity.name or desired.name
-    return desired
 
 
 def main():
@@ -417,7 +407,7 @@ def main():
     def converge():
         warnings = []
         result = driver.converge(
-            _desired(params, warnings), params["state"], force=params["force"],
+            desired_from_params(params, warnings), params["state"], force=params["force"],
             password=vz_params.password_stdin(params), update_password=params["update_password"],
             vcpu_default=params["xml"] is not None)
         result["warnings"] = warnings + result.get("warnings", [])

@@ -5,7 +5,6 @@ containers role must take exactly the generated parameters, and parameters
 and domain XML must go through the same parser (the three drift bugs of
 issue 11 are pinned here).
 """
-import ast
 import importlib
 import re
 from pathlib import Path
@@ -16,6 +15,7 @@ import yaml
 from ansible_collections.openvz.vz.plugins.module_utils._vz import (
     vz_conf, vz_model, vz_params, vz_plan, vz_settings, vz_xml)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzInputError
+from harness import module_docs
 
 REPO = Path(__file__).resolve().parents[5]
 MODULES = sorted(p.stem for p in (REPO / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
@@ -24,26 +24,7 @@ NS = vz_xml.NS
 
 # ----------------------------------------------------------- DOCUMENTATION == spec
 
-def _assigned(path, name):
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
-            return node.value.value
-    raise AssertionError("no %s in %s" % (name, path))
-
-
-def _documented_options(module):
-    doc = yaml.safe_load(_assigned(REPO / "plugins" / "modules" / (module + ".py"), "DOCUMENTATION"))
-    options = {}
-    for fragment in doc.get("extends_documentation_fragment", []):
-        if fragment.startswith("openvz.vz."):
-            file_name, _sep, variable = fragment[len("openvz.vz."):].partition(".")
-            text = _assigned(REPO / "plugins" / "doc_fragments" / (file_name + ".py"),
-                             variable.upper() or "DOCUMENTATION")
-            for key, value in (yaml.safe_load(text).get("options") or {}).items():
-                options.setdefault(key, {}).update(value)
-    for key, value in doc["options"].items():
-        options.setdefault(key, {}).update(value)
-    return options
+_documented_options = module_docs.documented_options
 
 
 class _Captured(Exception):
