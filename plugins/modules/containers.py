@@ -12,8 +12,8 @@ module: containers
 short_description: Converge many OpenVZ containers of a hypervisor in one task
 version_added: 0.1.0
 description:
-  - Converges every container of O(containers) as M(openvz.vz.container) would, in one task:
-    created, changed, started, stopped, suspended or destroyed as declared, with the same
+  - Converges every container of O(containers) in one task as M(openvz.vz.container) would
+    (created, changed, started, stopped, suspended or destroyed as declared), with the same
     checks, the same commands and the same results per container.
   - The host is read once, with one C(vzlist) call and the container config files, so a run
     where nothing differs starts one process however many containers there are.
