@@ -585,10 +585,16 @@ containers:
       container: {ctid: "101", name: web1, status: running, hostname: web1.example.com}
       xml: "<domain type=\"openvz\" id=\"101\">...</domain>"
 removed:
-  description: With O(exclusive=true), one result per undeclared container removed (or, in check mode, to be removed), in the form of RV(containers).
+  description:
+    - With O(exclusive=true), one result per undeclared container removed (or, in check mode, to be
+      removed), in the form of RV(containers), plus its run state before.
   returned: always
   type: list
   elements: dict
+  contains:
+    status_before:
+      description: Its run state when the task read the host (V(stopped), V(running), ...).
+      type: str
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -171,7 +171,7 @@ class Batch(object):
         self._check_identities()
         entries = self.listing()
         prepared = self._prepare(entries)
-        removals, warnings = [], []
+        removals, warnings, doomed = [], [], []
         if self.exclusive:
             doomed, warnings = self._undeclared(entries, prepared)
             statuses = dict(entries)
@@ -183,6 +183,9 @@ class Batch(object):
                                                                      "absent")))
         # Undeclared containers go first: they may hold the IPs or names the list gives others.
         removed = self._run_all(removals)
+        for (entry, _diff), ct in zip(removed, doomed):
+            entry["status_before"] = ct.status
+            entry["name"] = ct.name
         if not any(entry["failed"] for entry, _diff in removed) or not self.stop_on_error:
             results = self._run_all(prepared)
         else:
