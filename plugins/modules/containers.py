@@ -78,13 +78,13 @@ options:
         description:
           - Container ID, a number from 1 to 2147483644 in ASCII digits; on OpenVZ 7 also a UUID (braces
             optional), as C(prlctl create --vmtype ct) makes them. A UUID is refused on OpenVZ 6.
-          - Required to create a container; an existing one may be found by O(name) alone.
+          - Required to create a container; an existing one may be found by O(containers[].name) alone.
         type: str
       name:
         description:
           - Container name (C(/etc/vz/names)). 1 to 64 letters, digits, C(_ . + -), starting with a letter
             or digit; not only digits.
-          - With O(state=absent), a name no container has is already absent (not an error).
+          - With O(containers[].state=absent), a name no container has is already absent (not an error).
         type: str
       state:
         description:
@@ -109,7 +109,7 @@ options:
       config:
         description:
           - Configuration profile (C(ve-NAME.conf-sample)) to create from. Create only.
-          - The same alphabet as O(ostemplate).
+          - The same alphabet as O(containers[].ostemplate).
         type: str
       layout:
         description:
@@ -126,12 +126,12 @@ options:
           - Refused when it is, contains or lies in a host system directory (C(/etc), C(/usr), ...), is
             or contains C(/), C(/var), C(/vz), the parent of the host's private or root areas, or lies in
             C(TEMPLATE), C(LOCKDIR) or C(DUMPDIR); and when it overlaps another container's private or root
-            area (symlinks resolved) or this container's O(root).
+            area (symlinks resolved) or this container's O(containers[].root).
         type: str
       root:
         description:
           - Mount point path (may contain C($VEID)). Create only.
-          - The same rules as O(private).
+          - The same rules as O(containers[].private).
         type: str
       hostname:
         description:
@@ -176,16 +176,16 @@ options:
             description: MAC address inside the container, six pairs of hex digits joined by C(:).
             type: str
           host_ifname:
-            description: Interface name on the host; the same alphabet as O(netifs[].ifname).
+            description: Interface name on the host; the same alphabet as O(containers[].netifs[].ifname).
             type: str
           host_mac:
             description: MAC address of the host side.
             type: str
           bridge:
             description:
-              - Host bridge to add the host side to; the same alphabet as O(netifs[].ifname). Compared exactly
-                (case matters).
-              - OpenVZ 6 only; vzctl 7 has no C(--bridge) (use O(netifs[].network) there).
+              - Host bridge to add the host side to; the same alphabet as O(containers[].netifs[].ifname).
+                Compared exactly (case matters).
+              - OpenVZ 6 only; vzctl 7 has no C(--bridge) (use O(containers[].netifs[].network) there).
             type: str
           network:
             description:
@@ -202,7 +202,7 @@ options:
       searchdomains:
         description:
           - DNS search domains, in order; V(inherit) uses the host's.
-          - Each a host name as for O(hostname).
+          - Each a host name as for O(containers[].hostname).
         type: list
         elements: str
       onboot:
@@ -214,11 +214,12 @@ options:
           - RAM (vswap C(PHYSPAGES)), for example V(512M), V(2G) or bytes (ASCII digits, a K/M/G/T suffix,
             a whole number of 4 KiB pages, below 2^63 bytes).
           - On OpenVZ 6, a container config without C(SWAPPAGES) (a UBC profile such as C(basic)) needs
-            O(swap) as well; the module refuses O(memory) alone there before anything runs.
+            O(containers[].swap) as well; the module refuses O(containers[].memory) alone there before anything
+            runs.
         type: str
       swap:
         description:
-          - Swap (vswap C(SWAPPAGES)), for example V(1G); the same form as O(memory).
+          - Swap (vswap C(SWAPPAGES)), for example V(1G); the same form as O(containers[].memory).
         type: str
       cpus:
         description:
@@ -235,8 +236,8 @@ options:
       iolimit:
         description:
           - Disk I/O bandwidth limit in bytes per second (C(IOLIMIT)), for example V(10M); V(0) = no limit.
-          - A size as for O(memory) (any whole number of bytes), at most 2147483647 (vzctl keeps an C(int)
-            and would silently cut anything larger).
+          - A size as for O(containers[].memory) (any whole number of bytes), at most 2147483647 (vzctl
+            keeps an C(int) and would silently cut anything larger).
         type: str
       iopslimit:
         description:
@@ -245,8 +246,8 @@ options:
         type: raw
       diskspace:
         description:
-          - Disk quota as V(SOFT) or V(SOFT:HARD), for example V(10G:11G); sizes as for O(memory) but whole
-            KiB; HARD not below SOFT.
+          - Disk quota as V(SOFT) or V(SOFT:HARD), for example V(10G:11G); sizes as for O(containers[].memory)
+            but whole KiB; HARD not below SOFT.
           - On OpenVZ 7 the ploop image is sized to HARD and vzctl stores HARD:HARD, so a smaller SOFT is
             managed as HARD there, with a warning.
         type: str
@@ -279,15 +280,15 @@ options:
       root_password:
         description:
           - Root password inside the container, set through C(chpasswd) on standard input (never on a command
-            line). Needs O(state=started) or O(state=restarted).
+            line). Needs O(containers[].state=started) or O(containers[].state=restarted).
           - One line, no NUL, not empty. Never logged or shown in results (C(no_log)).
-          - With O(update_password=on_create), a run that created the container but failed before the password
-            was set leaves an empty marker file named after the CTID in C(/var/lib/openvz.vz/password-pending/)
+          - With O(containers[].update_password=on_create), a run that created the container but failed
+            before the password was set leaves an empty marker file named after the CTID in C(/var/lib/openvz.vz/password-pending/)
             (it holds no secret); the next run sets the password and removes it.
         type: str
       update_password:
         description:
-          - V(on_create) sets O(root_password) only when the container is created.
+          - V(on_create) sets O(containers[].root_password) only when the container is created.
           - V(always) sets it on every run and so always reports a change (the password inside the container
             cannot be compared without reading its shadow file).
           - Default V(on_create), unless O(defaults) sets it.
@@ -488,8 +489,9 @@ notes:
 seealso:
   - module: openvz.vz.container
   - module: openvz.vz.container_info
-  - role: openvz.vz.containers
+  - name: The openvz.vz.containers role
     description: Converges the containers of a hypervisor from inventory with this module.
+    link: https://github.com/openvz-collections/openvz.vz/blob/main/docs/docsite/rst/guide_roles.rst
 """
 
 EXAMPLES = r"""

@@ -19,6 +19,7 @@ class PerFlavour(dict):
     def __init__(self, **values):
         super().__init__(values)
 
+
 # parameter, value at create, CTID.conf line it gives, changed value, line after the change;
 # a line that differs per flavour is {flavour: line}.
 SETTINGS = [

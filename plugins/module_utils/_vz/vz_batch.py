@@ -179,8 +179,8 @@ class Batch(object):
                 params = dict((key, None) for key in ITEM_SPEC)
                 params.update(ITEM_DEFAULTS, ctid=ct.ctid, state="absent")
                 driver = self.driver_for(params, statuses)
-                removals.append((-1, params, driver, driver.prepare(vz_params.container_from_params(params),
-                                                                     "absent")))
+                plan = driver.prepare(vz_params.container_from_params(params), "absent")
+                removals.append((-1, params, driver, plan))
         # Undeclared containers go first: they may hold the IPs or names the list gives others.
         removed = self._run_all(removals)
         for (entry, _diff), ct in zip(removed, doomed):

@@ -4,6 +4,7 @@ since O(defaults) may set it).  Ansible reads DOCUMENTATION as a literal, so
 the copy is written out; ``python tests/unit/plugins/modules/test_containers_docs.py``
 prints the block this test expects, to paste over the module's."""
 import copy
+import re
 import sys
 from pathlib import Path
 
@@ -54,11 +55,29 @@ def _sentence(value):
     return "V(%s)" % value
 
 
+def _nested(text, names):
+    """O(name...) of a container option becomes O(containers[].name...)."""
+    return re.sub(r"\bO\(([a-z_]+)", lambda m: "O(containers[]." + m.group(1) if m.group(1) in names else m.group(0),
+                  text)
+
+
+def _renest(value, names):
+    if isinstance(value, str):
+        return _nested(value, names)
+    if isinstance(value, list):
+        return [_renest(item, names) for item in value]
+    if isinstance(value, dict):
+        return dict((key, _renest(item, names) if key == "description" or isinstance(item, dict) else item)
+                    for key, item in value.items())
+    return value
+
+
 def item_options():
     """The container module's options as items of O(containers)."""
     items = {}
-    for name, option in module_docs.documented_options("container").items():
-        option = copy.deepcopy(option)
+    documented = module_docs.documented_options("container")
+    for name, option in documented.items():
+        option = _renest(copy.deepcopy(option), set(documented))
         description = option["description"]
         description = list(description) if isinstance(description, list) else [description]
         if "default" in option:
