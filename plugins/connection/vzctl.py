@@ -33,6 +33,9 @@ options:
     description:
       - ID (or name) of the container on the hypervisor, in ASCII digits, or a container name
         (letters, digits, C(_ . + -), starting with a letter or digit). Anything else is refused.
+      - On OpenVZ 7 also a UUID ID in lower case without braces, the form the
+        P(openvz.vz.openvz#inventory) inventory sets in C(ansible_openvz_ctid) (containers made
+        by C(prlctl create --vmtype ct) have one).
     type: str
     default: inventory_hostname
     vars:

@@ -30,10 +30,13 @@ class ModuleDocFragment(object):
     # (container reports "absent", container_info "paused" on OpenVZ 7).
     CONTAINER = r"""
 ctid:
-  description: Container ID.
+  description: Container ID, a number or (OpenVZ 7) a UUID in lower case.
+  type: str
+uuid:
+  description: The container's UUID (OpenVZ 7 C(UUID) in C(ve.conf), else the C(#UUID:) comment libvirt keeps), or null.
   type: str
 name:
-  description: Container name, or null.
+  description: Container name, or null (C(vzlist) and C(prlctl list) show V(-) for none).
   type: str
 hostname:
   description: Host name.

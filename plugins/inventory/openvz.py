@@ -24,6 +24,12 @@ description:
     C(openvz_ctid), C(openvz_status), C(openvz_ip_addresses), C(openvz_hostname),
     C(openvz_name), C(openvz_ostemplate), and C(openvz_container), the container as the
     M(openvz.vz.container) module returns it; C(openvz_xml) with O(domain_xml=true).'
+  - On OpenVZ 7 the ID of a container may be a UUID (containers made by C(prlctl create --vmtype ct)
+    have one); C(openvz_ctid) and C(ansible_openvz_ctid) are then the UUID in lower case without
+    braces, as vzctl 7 names the config file, and C(openvz_container.uuid) is the same UUID.
+    O(host_name_format) set to C({name}) names such hosts after their container names; an unnamed
+    container (C(-) in C(vzlist) and C(prlctl list)) has C(openvz_name) null and gets the
+    fallback name.
   - 'Groups: C(<prefix>containers) with every container, C(<prefix>hypervisor_<name>) per
     hypervisor and C(<prefix>status_<status>) per run state (V(running), V(stopped), ...),
     where C(<prefix>) is O(group_prefix); then the usual O(groups), O(keyed_groups) and

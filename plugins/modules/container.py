@@ -315,7 +315,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 xml:
-  description: The resulting libvirt domain document (empty when the container is absent).
+  description:
+    - The resulting libvirt domain document (empty when the container is absent).
+    - A container whose ID is a UUID (OpenVZ 7) has no C(id) attribute, libvirt's domain id being
+      a number; its C(<name>) and C(<uuid>) are the UUID.
   returned: always
   type: str
   sample: "<domain type=\"openvz\" id=\"101\">...</domain>"
@@ -325,10 +328,13 @@ container:
   type: dict
   contains:
     ctid:
-      description: Container ID.
+      description: Container ID, a number or (OpenVZ 7) a UUID in lower case.
+      type: str
+    uuid:
+      description: The container's UUID (OpenVZ 7 C(UUID) in C(ve.conf), else the C(#UUID:) comment libvirt keeps), or null.
       type: str
     name:
-      description: Container name, or null.
+      description: Container name, or null (C(vzlist) and C(prlctl list) show V(-) for none).
       type: str
     status:
       description: One of V(running), V(stopped), V(mounted), V(suspended), V(absent).

@@ -41,13 +41,18 @@ attributes:
 options:
   ctid:
     description:
-      - Only these container IDs.
+      - Only these container IDs, numbers from 1 to 2147483644 in ASCII digits or, on OpenVZ 7,
+        UUIDs (braces and upper case accepted, matched in vzctl's lower-case form), as
+        C(prlctl create --vmtype ct) makes them.
       - With O(name) as well, a container is returned when it matches either list.
+      - An ID that is neither is an error, before anything runs.
     type: list
     elements: str
   name:
     description:
       - Only the containers with these names (C(NAME) in the container config).
+      - Each must be a valid container name (as O(openvz.vz.container#module:name) takes them),
+        else an error before anything runs.
     type: list
     elements: str
   status:
@@ -84,6 +89,11 @@ EXAMPLES = r"""
     ctid: [101, 102]
     name: [web1]
 
+- name: OpenVZ 7 containers by UUID (as prlctl made them) and by name
+  openvz.vz.container_info:
+    ctid: [8a3a5b1e-4e4b-4d39-9a1b-0c6f5e1f2a3b]
+    name: [MyCT]
+
 - name: Running containers only, without XML
   openvz.vz.container_info:
     status: [running]
@@ -101,10 +111,13 @@ containers:
   elements: dict
   contains:
     ctid:
-      description: Container ID.
+      description: Container ID, a number or (OpenVZ 7) a UUID in lower case.
+      type: str
+    uuid:
+      description: The container's UUID (OpenVZ 7 C(UUID) in C(ve.conf), else the C(#UUID:) comment libvirt keeps), or null.
       type: str
     name:
-      description: Container name, or null.
+      description: Container name, or null (C(vzlist) and C(prlctl list) show V(-) for none).
       type: str
     status:
       description: One of V(running), V(stopped), V(mounted), V(suspended), V(paused).
@@ -140,7 +153,10 @@ containers:
       ip_addresses: [192.0.2.101]
       ostemplate: debian-12.0-x86_64-minimal
 xml:
-  description: CTID -> libvirt domain document of that container.
+  description:
+    - CTID -> libvirt domain document of that container.
+    - A container whose ID is a UUID has no C(id) attribute (libvirt's domain id is a number);
+      its C(<name>) and C(<uuid>) are the UUID.
   returned: when O(xml=true)
   type: dict
   sample:
@@ -151,7 +167,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_listing
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_listing, vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import VZLIST_STATUSES
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
@@ -179,9 +195,12 @@ def main():
     # With xml=false neither lxml nor the XML codec is loaded.
     vz_xml = _xml_codec(module) if params["xml"] else None
     runner = Runner(module, timeout=params["timeout"])
-    selection = vz_listing.Selection(params["ctid"], params["name"], params["status"])
 
     def listing():
+        # Checked as the container module checks them: a filter that can match nothing fails.
+        selection = vz_listing.Selection([vz_validate.ctid(c) for c in params["ctid"] or ()],
+                                         [vz_validate.name(n) for n in params["name"] or ()],
+                                         params["status"])
         _rc, out, _err = runner.run(list(vz_listing.VZLIST_ARGV))
         found, warnings = vz_listing.containers(
             vz_listing.parse_vzlist(out), vz_listing.read_local_conf_text,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from harness import calllog, faults, namespace, snapshot
-from harness.paths import EMULATOR_BIN, EMULATOR_DIR
+from harness.paths import EMULATOR_BIN, EMULATOR_DIR, EMULATOR_VZ7_BIN
 
 FLAVOURS = ("legacy", "vz7")
 STATE_DIR = Path("/var/lib/vzemu")
@@ -22,10 +22,15 @@ MACHINE_LEFTOVERS = ("/etc/vz", str(STATE_DIR))
 _active_host = None
 
 
-def emulator_environ(base=None):
-    """`base` (default os.environ) with the emulator's tools first on PATH."""
+def emulator_bins(flavour):
+    """The emulator's tool directories a `flavour` host has: prlctl only on vz7."""
+    return [EMULATOR_BIN] + ([EMULATOR_VZ7_BIN] if flavour == "vz7" else [])
+
+
+def emulator_environ(base=None, flavour=None):
+    """`base` (default os.environ) with the `flavour` host's emulated tools first on PATH."""
     env = dict(os.environ if base is None else base)
-    env["PATH"] = os.pathsep.join([str(EMULATOR_BIN), env.get("PATH", os.defpath)])
+    env["PATH"] = os.pathsep.join([str(path) for path in emulator_bins(flavour)] + [env.get("PATH", os.defpath)])
     # The emulator's own unit tests redirect state with it; a host must not.
     env.pop("VZEMU_STATE_DIR", None)
     return env
@@ -125,6 +130,6 @@ def emulated_host(flavour, workdir, templates=None, cpus=2, provision=None, base
         with namespace.HostMounts(workdir):
             hide_machine_leftovers()
             provision(flavour=flavour, templates=dict(templates or {}), cpus=cpus)
-            yield OpenVZHost(flavour, emulator_environ(base_env))
+            yield OpenVZHost(flavour, emulator_environ(base_env, flavour))
     finally:
         _active_host = None

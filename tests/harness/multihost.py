@@ -36,7 +36,8 @@ from pathlib import Path
 
 from harness import namespace
 from harness.ansible_runner import AnsibleEnv
-from harness.paths import EMULATOR_BIN, EMULATOR_DIR, HARNESS_DIR, VENV_BIN
+from harness.host import emulator_bins
+from harness.paths import EMULATOR_DIR, HARNESS_DIR, VENV_BIN
 
 SUBNET = "10.213.0"
 NETNS_DIR = Path("/run/netns")
@@ -362,7 +363,7 @@ def _provision_hypervisor(config, workdir):
     # The emulator's tools where a real host has its own, first on sshd's PATH.
     sbin = workdir / "sbin"
     sbin.mkdir()
-    for tool in sorted(EMULATOR_BIN.iterdir()):
+    for tool in sorted(tool for bindir in emulator_bins(config["flavour"]) for tool in bindir.iterdir()):
         (sbin / tool.name).symlink_to(tool)
     namespace.bind_mount(sbin, "/usr/local/sbin")
     # A clean home for root (no dotfiles of this machine run in ssh sessions).

@@ -5,6 +5,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EMULATOR_DIR = REPO_ROOT / "tests" / "emulator"
 EMULATOR_BIN = EMULATOR_DIR / "bin"
+# Tools only an OpenVZ 7 host has (prlctl): on PATH for the vz7 flavour alone.
+EMULATOR_VZ7_BIN = EMULATOR_DIR / "bin-vz7"
 HARNESS_DIR = REPO_ROOT / "tests" / "harness"
 CALLBACK_DIR = HARNESS_DIR / "callback_plugins"
 # Gitignored; survives between runs so expensive artefacts are built once.

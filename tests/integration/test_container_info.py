@@ -145,3 +145,56 @@ def test_vzlist_failure_is_reported(openvz_host, run_playbook):
     task = result.task("info")
     assert task["failed"]
     assert "vzlist exploded" in task["result"]["msg"] and task["result"]["rc"] == 1
+
+
+UUID = "8a3a5b1e-4e4b-4d39-9a1b-0c6f5e1f2a3b"
+
+
+def test_vz7_containers_by_uuid_and_name(vz7_host, run_playbook):
+    """OpenVZ 7: a CT whose ID is a UUID, one prlctl made (a fresh UUID), an unnamed numeric
+    one (prlctl create 101): listed by ID, found by UUID in any spelling and by name."""
+    _create(vz7_host, UUID, "--name", "uuidct")
+    assert vz7_host.run(["vzctl", "start", UUID]).returncode == 0
+    made = vz7_host.run(["prlctl", "create", "MyCT", "--vmtype", "ct", "--ostemplate", TEMPLATE])
+    assert made.returncode == 0, made.stderr
+    assert vz7_host.run(["prlctl", "create", "101", "--vmtype", "ct", "--ostemplate", TEMPLATE]).returncode == 0
+    prl = os.readlink("/etc/vz/names/MyCT").split("/")[-2]
+    uuid_101 = [line.split('"')[1] for line in vz7_host.conf_text(101).splitlines() if line.startswith("UUID=")][0]
+
+    result = _info(vz7_host, run_playbook)
+    listed = {ct["ctid"]: ct for ct in result["containers"]}
+    assert set(listed) == {UUID, prl, "101"} == set(result["xml"])
+    assert (listed[UUID]["name"], listed[UUID]["uuid"], listed[UUID]["status"]) == ("uuidct", UUID, "running")
+    assert (listed[prl]["name"], listed[prl]["uuid"], listed[prl]["status"]) == ("MyCT", prl, "stopped")
+    # unnamed: null here, where prlctl list and vzlist show "-"
+    assert (listed["101"]["name"], listed["101"]["uuid"]) == (None, uuid_101)
+    # running, yet no domain id: libvirt's is a number
+    running = result["xml"][UUID]
+    assert running.startswith('<domain type="openvz">') and "<uuid>%s</uuid>" % UUID in running
+    assert "<name>%s</name>" % UUID in running
+    assert "<uuid>%s</uuid>" % uuid_101 in result["xml"]["101"]
+    for xml in result["xml"].values():
+        assert_valid(xml)
+    # the same UUIDs prlctl lists
+    rows = json.loads(vz7_host.run(["prlctl", "list", "-a", "-j"]).stdout)
+    assert sorted(r["uuid"] for r in rows) == sorted(ct["uuid"] for ct in result["containers"])
+
+    by_uuid = _info(vz7_host, run_playbook, {"ctid": ["{%s}" % UUID.upper()], "xml": False})
+    assert [ct["ctid"] for ct in by_uuid["containers"]] == [UUID]
+    by_both = _info(vz7_host, run_playbook, {"ctid": [prl], "name": ["uuidct"], "xml": False})
+    assert sorted(ct["ctid"] for ct in by_both["containers"]) == sorted([prl, UUID])
+    stopped = _info(vz7_host, run_playbook, {"status": ["stopped"], "name": ["MyCT"], "xml": False})
+    assert [ct["ctid"] for ct in stopped["containers"]] == [prl]
+
+
+def test_bad_filters_fail_before_any_call(openvz_host, run_playbook):
+    bad = (({"ctid": [UUID[:-1]]}, "ctid"), ({"ctid": ["101 "]}, "ctid"), ({"ctid": ["{%s" % UUID]}, "ctid"),
+           ({"ctid": ["0x65"]}, "ctid"), ({"name": ["we b"]}, "name"), ({"name": ["101"]}, "name"))
+    openvz_host.clear_calls()
+    result = run_playbook(json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": [
+        {"name": "info %d" % index, "openvz.vz.container_info": args, "register": "r", "ignore_errors": True}
+        for index, (args, _param) in enumerate(bad)]}], indent=1))
+    for index, (_args, param) in enumerate(bad):
+        failed = result.task("info %d" % index)
+        assert failed["failed"] and failed["result"]["msg"].startswith(param + ":"), failed
+    assert openvz_host.calls() == []

@@ -6,11 +6,13 @@ namespace with its own sshd. How often each hypervisor was contacted is read
 from its sshd log and from its emulator call log.
 """
 import json
+import subprocess
 
 import pytest
 
 from harness.ansible_runner import plain
 from harness.multihost import lab_fixture
+from harness.paths import VENV_BIN
 
 TEMPLATE = "debian-12.0-x86_64-minimal"
 
@@ -178,3 +180,59 @@ def test_local_hypervisor_and_the_connection(legacy_host, ansible_env, tmp_path)
     assert result.tasks[0]["result"]["stdout"] == "local.example.com\n"
     tools = [(c["tool"], c["argv"][0]) for c in legacy_host.calls()]
     assert tools == [("vzlist", "-a"), ("vzctl", "exec2")], tools
+
+
+UUID = "8a3a5b1e-4e4b-4d39-9a1b-0c6f5e1f2a3b"
+
+
+def _local_inventory(ansible_env, source):
+    """`ansible-inventory --list` on this machine (the host fixture's hypervisor)."""
+    proc = subprocess.run([str(VENV_BIN / "ansible-inventory"), "-i", str(source), "--list"],
+                          cwd=ansible_env.root, env=ansible_env.environ(ansible_env.root / "inventory.jsonl"),
+                          capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return plain(json.loads(proc.stdout)), proc.stderr
+
+
+def test_local_vz7_hypervisor_uuid_containers(vz7_host, ansible_env, tmp_path):
+    """OpenVZ 7: containers whose IDs are UUIDs (vzctl's and prlctl's), named and not, become
+    hosts named after their names, keyed by their UUIDs; the connection reaches them by UUID."""
+    for argv in (["vzctl", "create", UUID, "--ostemplate", TEMPLATE, "--name", "web",
+                  "--hostname", "web.example.com"],
+                 ["vzctl", "start", UUID],
+                 ["prlctl", "create", "MyCT", "--vmtype", "ct", "--ostemplate", TEMPLATE],
+                 ["prlctl", "create", "101", "--vmtype", "ct", "--ostemplate", TEMPLATE]):
+        proc = vz7_host.run(argv)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    prl = [r["uuid"] for r in json.loads(vz7_host.run(["prlctl", "list", "-a", "-j"]).stdout)
+           if r["name"] == "MyCT"][0]
+    source = tmp_path / "local.openvz.yml"
+    source.write_text("plugin: openvz.vz.openvz\nhypervisors:\n  - name: here\n"
+                      "host_name_format: '{name}'\n", encoding="utf-8")
+    vz7_host.clear_calls()
+    data, stderr = _local_inventory(ansible_env, source)
+    hostvars = data["_meta"]["hostvars"]
+    # the unnamed one (prlctl list shows "-") falls back to {hypervisor}-{ctid}
+    assert sorted(hostvars) == ["MyCT", "here-101", "web"]
+    assert "warning" not in stderr.lower(), stderr
+    web, myct, unnamed = hostvars["web"], hostvars["MyCT"], hostvars["here-101"]
+    assert (web["openvz_ctid"], web["ansible_openvz_ctid"], web["openvz_name"]) == (UUID, UUID, "web")
+    assert (web["openvz_status"], web["openvz_container"]["uuid"]) == ("running", UUID)
+    assert (myct["openvz_ctid"], myct["openvz_status"]) == (prl, "stopped")
+    assert (unnamed["openvz_ctid"], unnamed["openvz_name"]) == ("101", None)
+    assert _members(data, "openvz_status_running") == ["web"]
+    assert [(c["tool"], c["argv"][0]) for c in vz7_host.calls()] == [("vzlist", "-a")]
+
+    # the default names: hypervisor and UUID
+    source.write_text("plugin: openvz.vz.openvz\nhypervisors:\n  - name: here\n", encoding="utf-8")
+    data, _stderr = _local_inventory(ansible_env, source)
+    assert sorted(data["_meta"]["hostvars"]) == sorted(["here-101", "here-" + UUID, "here-" + prl])
+
+    ansible_env.inventory = source
+    vz7_host.clear_calls()
+    result = ansible_env.run_adhoc("ansible.builtin.raw", "cat /etc/hostname", hosts="openvz_status_running")
+    assert result.rc == 0, str(result)
+    assert [t["host"] for t in result.tasks] == ["here-" + UUID]
+    assert result.tasks[0]["result"]["stdout"] == "web.example.com\n"
+    assert [(c["tool"], c["argv"][:2]) for c in vz7_host.calls()] == [("vzlist", ["-a", "-j"]),
+                                                                      ("vzctl", ["exec2", UUID])]

@@ -97,6 +97,7 @@ class Driver(object):
     def _read_with_conf(self, ctid, with_status=True):
         path = vz_conf.ct_conf_path(ctid)
         if not os.path.exists(path):
+            self._refuse_other_case(ctid)
             return None
         conf = vz_conf.read_conf(path)
         current = vz_model.container_from_conf(ctid, conf, self.globals)
@@ -108,6 +109,21 @@ class Driver(object):
             if current.status == ABSENT:
                 return None
         return current, conf
+
+    def _refuse_other_case(self, ctid):
+        """vzctl 7 keeps a UUID's case (libvzctl get_normalized_uuid()); the collection uses lower
+        case. A config of the same UUID in other case is that container: never make a second one."""
+        if not (self.vz7 and vz_validate.is_uuid(ctid)):
+            return
+        try:
+            entries = os.listdir(vz_conf.CONF_DIR)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.lower() == ctid + ".conf" and entry != ctid + ".conf":
+                raise VzInputError("ctid", "container %s is on this host as %s (upper-case UUID); the collection "
+                                           "manages UUID containers only in lower case, as prlctl makes them"
+                                   % (ctid, os.path.join(vz_conf.CONF_DIR, entry)))
 
     def _sample(self, desired):
         profile = desired.profile or self.globals.get("CONFIGFILE")
@@ -132,6 +148,9 @@ class Driver(object):
         })
         if layout:
             values["VE_LAYOUT"] = layout
+        if self.vz7 and vz_validate.is_uuid(ctid):
+            # libvzctl get_cid_uuid_pair(): a UUID CTID is its own UUID (a number gets a random one)
+            values["UUID"] = ctid
         for setting in vz_settings.SETTINGS:
             value = getattr(desired, setting.name)
             if setting.create_flag is not None and value is not None:

@@ -13,6 +13,7 @@ states of vz_facts.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_validate
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_settings import BY_NAME, FIELDS, SETTINGS
 
 
@@ -64,9 +65,18 @@ def _copy_value(value):
     return value
 
 
+def conf_uuid(conf):
+    """The CT's UUID: OpenVZ 7's ``UUID=`` (vzctl 7 and prlctl write it into ve.conf), else the
+    ``#UUID:`` comment libvirt keeps; a value that is no UUID is none."""
+    value = conf.get("UUID")
+    if value and vz_validate.is_uuid(value):
+        return vz_validate.uuid(value, "UUID")
+    return conf.uuid
+
+
 def container_from_conf(ctid, conf, globals_):
     """The model of CT ``ctid`` from its config (a vz_conf.ConfFile), vz.conf supplying defaults."""
-    ct = Container(ctid=ctid, uuid=conf.uuid)
+    ct = Container(ctid=ctid, uuid=conf_uuid(conf))
     for setting in SETTINGS:
         setattr(ct, setting.name, setting.key.read(conf, globals_))
     return ct

@@ -160,6 +160,20 @@ def test_an_empty_config_is_a_container_with_nothing_set():
     assert [key for key, value in ct.items() if value not in (None, [], "101", "simfs")] == []
 
 
+@pytest.mark.parametrize("text, uuid", [
+    # vzctl 7 writes the CT's UUID into ve.conf; it wins over a libvirt comment
+    ('UUID="8a3a5b1e-4e4b-4d39-9a1b-0c6f5e1f2a3b"\n', "8a3a5b1e-4e4b-4d39-9a1b-0c6f5e1f2a3b"),
+    ('UUID="{8A3A5B1E-4E4B-4D39-9A1B-0C6F5E1F2A3B}"\n#UUID: other\n', "8a3a5b1e-4e4b-4d39-9a1b-0c6f5e1f2a3b"),
+    ("#UUID: b0d03461-ac2a-4c8c-a93c-11dc0fec157c\n", "b0d03461-ac2a-4c8c-a93c-11dc0fec157c"),
+    # no UUID at all, or one that is none: no <uuid>, never a guess
+    ("", None),
+    ('UUID="8a3a5b1e-4e4b-4d39-9a1b-0c6f5e1f2a3"\n', None),
+    ('UUID="8a3a5b1e-4e4b-4d39-9a1b-0c6f5e1f2a3b; reboot"\n', None),
+])
+def test_the_uuid_is_ve_conf_s_else_libvirt_s(text, uuid):
+    assert _container(text)["uuid"] == uuid
+
+
 def test_units_become_bytes():
     ct = _container('PHYSPAGES="0:262144"\nSWAPPAGES="0:512M"\nDISKSPACE="1048576:1153434"\n'
                     'DISKINODES="200000:220000"\n')
