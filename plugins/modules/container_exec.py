@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: container_exec
 short_description: Run a command inside a running OpenVZ container
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Runs one command inside a running container with the host's C(vzctl exec2), which
     returns the command's own exit status.

@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: snapshot
 short_description: Create, delete, switch to and list snapshots of ploop-based OpenVZ containers
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Manages the ploop snapshots of one container with the host's C(vzctl snapshot),
     C(vzctl snapshot-delete), C(vzctl snapshot-switch) and C(vzctl snapshot-list).

@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: template
 short_description: Manage OS template caches on an OpenVZ host
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Puts an OS template cache (a precreated container tarball) into the host's template
     cache directory, C($TEMPLATE/cache/NAME.tar[.gz|.bz2|.xz]) with C(TEMPLATE) from

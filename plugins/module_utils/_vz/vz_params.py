@@ -23,7 +23,7 @@ ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present",
                choices=["present", "started", "stopped", "restarted", "suspended", "absent"]),
     root_password=dict(type="str", no_log=True),
-    update_password=dict(type="str", default="on_create", choices=["always", "on_create"]),
+    update_password=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
     force=dict(type="bool", default=False),
     xml=dict(type="str"),
     timeout=dict(type="int", default=900),

@@ -74,6 +74,23 @@ def test_documentation_options_equal_the_argument_spec(module, monkeypatch):
         assert ("C(no_log)" in text) == bool(runtime[name].get("no_log")), name
 
 
+@pytest.mark.parametrize("module", MODULES)
+def test_options_named_like_secrets_say_whether_they_are(module, monkeypatch):
+    """AnsibleModule warns on every task for an option whose name looks like a
+    password (its PASSWORD_MATCH) unless the spec sets no_log either way."""
+    from ansible.module_utils.basic import PASSWORD_MATCH
+
+    def walk(spec, prefix=""):
+        for name, option in spec.items():
+            yield prefix + name, name, option
+            for found in walk(option.get("options") or {}, prefix + name + "."):
+                yield found
+
+    unsaid = [path for path, name, option in walk(_runtime_spec(module, monkeypatch))
+              if PASSWORD_MATCH.search(name) and option.get("no_log") is None]
+    assert unsaid == []
+
+
 def test_the_container_module_runs_with_the_generated_spec(monkeypatch):
     runtime = _runtime_spec("container", monkeypatch)
     for setting in vz_settings.SETTINGS:

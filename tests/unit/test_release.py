@@ -1,0 +1,134 @@
+"""The release artifact: what `ansible-galaxy collection build` ships, and what
+ansible-builder takes from it for an execution environment.
+
+The tarball is built from a copy of the tracked files with the litter a
+developer's clone holds (a `make docs` site, a second venv, bytecode), so a
+build_ignore that misses a development file shows here and not on Galaxy.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+
+import pytest
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+
+# Top-level entries a user of the installed collection needs; everything else
+# tracked is for developing it.
+SHIPPED = {"LICENSE", "README.md", "changelogs", "docs", "meta", "playbooks", "plugins", "roles"}
+# What a developer's clone has besides the tracked files.
+LITTER = ("build/docs/html/index.html", ".venv-core221/bin/python", "plugins/modules/__pycache__/container.cpython-311.pyc",
+          "openvz-vz-0.0.1.tar.gz", ".pytest_cache/README.md", "tests/output/junit.xml")
+
+
+def _tracked():
+    out = subprocess.run(["git", "-C", REPO, "ls-files", "-z"], stdout=subprocess.PIPE, check=True).stdout
+    return [path for path in out.decode().split("\0") if path and os.path.isfile(os.path.join(REPO, path))]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(tarball path, member names) of a build from a littered copy of the clone."""
+    if not os.path.isdir(os.path.join(REPO, ".git")) and not os.path.isfile(os.path.join(REPO, ".git")):
+        pytest.fail("the release test needs the git checkout (it ships what git tracks)")
+    top = tmp_path_factory.mktemp("release")
+    clone = top / "clone"
+    for path in _tracked():
+        target = clone / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(os.path.join(REPO, path), str(target))
+    for path in LITTER:
+        target = clone / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("litter\n")
+    out = top / "dist"
+    subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--output-path", str(out), str(clone)],
+                   check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    (tarball,) = list(out.iterdir())
+    with tarfile.open(str(tarball)) as archive:
+        members = {member.name: member for member in archive.getmembers()}
+    return tarball, members
+
+
+def test_tarball_ships_exactly_the_user_files(built):
+    _tarball, members = built
+    files = {name for name, member in members.items() if member.isfile()}
+    expected = {path for path in _tracked() if path.split("/", 1)[0] in SHIPPED}
+    expected |= {"MANIFEST.json", "FILES.json"}
+    assert sorted(files - expected) == [], "shipped but not meant for users"
+    assert sorted(expected - files) == [], "meant for users but not shipped"
+
+
+def test_tarball_has_no_empty_directories(built):
+    _tarball, members = built
+    dirs = {name for name, member in members.items() if member.isdir()}
+    parents = {os.path.dirname(name) for name in members}
+    assert sorted(dirs - parents) == []
+
+
+def test_manifest_names_the_license_and_version(built):
+    tarball, _members = built
+    with tarfile.open(str(tarball)) as archive:
+        manifest = json.load(archive.extractfile("MANIFEST.json"))
+    info = manifest["collection_info"]
+    assert info["license"] == ["GPL-3.0-or-later"]
+    assert tarball.name == "openvz-vz-%s.tar.gz" % info["version"]
+    with open(os.path.join(REPO, "LICENSE")) as handle:
+        head = handle.read(400)
+    assert "GNU GENERAL PUBLIC LICENSE" in head and "Version 3" in head
+
+
+def test_execution_environment_dependencies(built, tmp_path):
+    """ansible-builder introspect on the installed collection finds exactly the
+    EE files' requirements (meta/execution-environment.yml)."""
+    tarball, _members = built
+    path = tmp_path / "collections"
+    subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "-p", str(path), str(tarball)],
+                   check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run = subprocess.run([os.path.join(BIN, "ansible-builder"), "introspect", str(path)],
+                         check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    found = yaml.safe_load(run.stdout)
+
+    def requirements(lines):
+        return sorted(line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip())
+
+    with open(os.path.join(REPO, "meta", "ee-bindep.txt")) as handle:
+        wanted_bindep = requirements(handle)
+    with open(os.path.join(REPO, "meta", "ee-requirements.txt")) as handle:
+        wanted_pip = requirements(handle)
+    assert wanted_bindep, "the EE needs the ssh client"
+    assert all(line.endswith("# from collection openvz.vz") for line in found["system"] + found["python"])
+    assert requirements(found["system"]) == wanted_bindep
+    assert requirements(found["python"]) == wanted_pip
+
+
+def test_changelog_is_releasable(tmp_path):
+    """antsibull-changelog lints the fragments and releases them into CHANGELOG.rst
+    with the release summary (in a copy: the fragments stay for the real release)."""
+    # The release lists the collection's new plugins and roles with ansible-doc,
+    # which finds the copy under ANSIBLE_COLLECTIONS_PATH.
+    work = tmp_path / "ansible_collections" / "openvz" / "vz"
+    for top in ("changelogs", "plugins", "roles", "meta"):
+        shutil.copytree(os.path.join(REPO, top), str(work / top), ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(os.path.join(REPO, "galaxy.yml"), str(work / "galaxy.yml"))
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""), ANSIBLE_COLLECTIONS_PATH=str(tmp_path))
+    tool = os.path.join(BIN, "antsibull-changelog")
+    lint = subprocess.run([tool, "lint"], cwd=str(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, env=env)
+    assert lint.returncode == 0 and lint.stdout == "", lint.stdout
+    with open(os.path.join(REPO, "galaxy.yml")) as handle:
+        version = yaml.safe_load(handle)["version"]
+    release = subprocess.run([tool, "release", "-v", "--version", version, "--date", "2026-12-01"], cwd=str(work),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env)
+    assert release.returncode == 0, release.stdout
+    text = (work / "CHANGELOG.rst").read_text()
+    assert "v%s" % version in text and "Release Summary" in text and "First release of openvz.vz" in text
+    fragments = sorted(os.listdir(os.path.join(REPO, "changelogs", "fragments")))
+    assert fragments and not list((work / "changelogs" / "fragments").glob("*.yml"))
+    released = yaml.safe_load((work / "changelogs" / "changelog.yaml").read_text())["releases"][version]
+    assert sorted(released["fragments"]) == [name for name in fragments if name.endswith((".yml", ".yaml"))]
