@@ -82,6 +82,9 @@ class ActionModule(ActionBase):
             probe.pop("src", None)
             probe.pop("remote_src", None)
             answer = self._execute_module(module_name=MODULE, module_args=probe, task_vars=task_vars)
+            if answer.get("legacy_only") == "checksum" and not wanted:
+                # OpenVZ 7 refused the checksum this plugin added: it is src the user gave.
+                answer.update(legacy_only="src", msg="src" + answer.get("msg", "")[len("checksum"):])
             if not answer.get("source_needed"):
                 answer["source"] = "src"
                 result.update(answer)

@@ -28,6 +28,13 @@ def vzctl_command(argv):
     return None
 
 
+# vzpkg commands that change the host (OpenVZ 7's EZ templates and caches).
+MUTATING_VZPKG_COMMANDS = frozenset(("install", "update", "remove", "create"))
+
+
 def is_mutating(call):
+    argv = call.get("argv", [])
+    if call.get("tool") == "vzpkg":
+        return bool(argv) and argv[0] in MUTATING_VZPKG_COMMANDS
     return (call.get("tool") == "vzctl"
-            and vzctl_command(call.get("argv", [])) not in READ_ONLY_VZCTL_COMMANDS)
+            and vzctl_command(argv) not in READ_ONLY_VZCTL_COMMANDS)

@@ -98,6 +98,13 @@ class OpenVZHost:
                                 stderr=stderr, stdout=stdout, times=times, delay=delay, **options)
 
     @staticmethod
+    def publish_ez_template(name, tarball, release):
+        """Put OS template ``name`` at ``release`` into the emulated vz7
+        package repository (a newer release: what vzpkg updates to)."""
+        from vzemu import ezrepo  # pylint: disable=import-outside-toplevel
+        ezrepo.publish(name, str(tarball), release)
+
+    @staticmethod
     def fired_faults():
         """Faults fired so far: dicts with tool, argv, pid, child (spawn_child's pid or None), start."""
         return faults.read_fired(STATE_DIR / "faults-fired.jsonl")

@@ -61,8 +61,17 @@ def test_check_mode_predicts_first_run_converges_second_changes_nothing(
     # Already VE_PRIVATE=/vz/private/$VEID, unquoted, on both flavours: no rewrite.
     role_vars["openvz_host_ve_private"] = "/vz/private/$VEID"
     role_vars["openvz_host_vz_conf_settings"] = {"VZFASTBOOT": False, "VE0CPUUNITS": 2000}
+    tiny = _tiny_template(tmp_path / "tiny.tar.gz")
+    if openvz_host.flavour == "vz7":
+        # EZ templates: the tiny one is in the host's repositories, installed and cached by vzpkg
+        openvz_host.publish_ez_template(COPIED, tiny, "1.0-1")
+        copied = {"name": COPIED, "cache": "present"}
+        cache_files = [COPIED + ".plain.ploopv2.tar.gz", "debian-12.0-x86_64-minimal.plain.ploopv2.tar.gz"]
+    else:
+        copied = {"name": COPIED, "src": str(tiny)}
+        cache_files = [COPIED + ".tar.gz", "debian-12.0-x86_64-minimal.tar.gz"]
     role_vars["openvz_host_templates"] = [
-        {"name": COPIED, "src": str(_tiny_template(tmp_path / "tiny.tar.gz"))},
+        copied,
         {"name": "centos-7-x86_64", "state": "absent"},
         {"name": "debian-12.0-x86_64-minimal"},
     ]
@@ -103,11 +112,12 @@ def test_check_mode_predicts_first_run_converges_second_changes_nothing(
     assert [ln for ln in after_lines if ln.split("=")[0] not in managed] == \
         [ln for ln in before_lines if ln.split("=")[0] not in managed]
     cached = sorted(os.listdir(CACHE))
-    assert cached == sorted([COPIED + ".tar.gz", "debian-12.0-x86_64-minimal.tar.gz"])
+    assert cached == sorted(cache_files)
     facts = first.task("openvz.vz.host : Record the vzctl version")["result"]["ansible_facts"]
     assert facts["openvz_host_vzctl_version"].startswith("vzctl ")
     # The tools are only probed: nothing but template work touched the host.
-    assert not openvz_host.mutating_calls()
+    assert [c["tool"] for c in openvz_host.mutating_calls()] == (
+        ["vzpkg"] * 3 if openvz_host.flavour == "vz7" else [])
 
     converged = openvz_host.snapshot_files()
     second = run_playbook(play, diff=True)

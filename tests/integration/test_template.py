@@ -229,6 +229,7 @@ def test_vztmpl_dl_download(openvz_host, run_playbook, tmp_path, mirror):
     assert older != _read(good)
 
 
+@pytest.mark.flavour("legacy")
 def test_rerun_is_unchanged(openvz_host, run_playbook, ansible_env, tmp_path, mirror):
     files = ansible_env.root / "files"
     files.mkdir()
@@ -255,3 +256,158 @@ def test_rerun_is_unchanged(openvz_host, run_playbook, ansible_env, tmp_path, mi
     assert not second.changed_tasks
     assert openvz_host.calls() == [] and len(mirror.requests) == requests
     assert {name: _read(os.path.join(CACHE, name)) for name in _cache_files()} == before
+
+
+# ---------------------------------------------------------------- OpenVZ 7: EZ templates with vzpkg
+
+EZ_CACHE = CACHE + "/%s.plain.ploopv2.tar.gz"
+EZ_REPO = "/var/lib/vzemu/repo/%s/rootfs.tar.gz"
+
+
+def _vzpkg_calls(host):
+    return [c["argv"] for c in host.calls() if c["tool"] == "vzpkg"]
+
+
+def _mutating_vzpkg(host):
+    return [argv for argv in _vzpkg_calls(host) if argv[:1] in (["install"], ["update"], ["remove"], ["create"])]
+
+
+@pytest.mark.flavour("vz7")
+def test_ez_install_cache_latest_absent(openvz_host, run_playbook, tmp_path):
+    newer = _tarball(tmp_path / "newer.tar.gz", "gz", "newer")
+    # what the host's repositories hold beyond the installed templates
+    openvz_host.publish_ez_template("ubuntu-22.04-x86_64", newer, "22.04-1")
+    ubuntu = {"name": "ubuntu-22.04-x86_64", "cache": "present"}
+    first = run_playbook(_play([
+        _tpl("install check", ubuntu, check_mode=True, diff=True),
+        _tpl("install", ubuntu, diff=True),
+        _tpl("install again", ubuntu),
+        _tpl("installed, no cache asked", {"name": PREINSTALLED}),
+        _tpl("latest already", {"name": PREINSTALLED, "state": "latest", "cache": "latest"}),
+    ]))
+    assert first.rc == 0, str(first)
+    check = _res(first, "install check")
+    done = _res(first, "install")
+    wanted = [["vzpkg", "install", "template", "ubuntu-22.04-x86_64"],
+              ["vzpkg", "create", "cache", "ubuntu-22.04-x86_64"]]
+    assert check["changed"] and check["commands"] == wanted
+    assert done["changed"] and done["commands"] == wanted
+    assert check["diff"]["before"] == done["diff"]["before"] == "template ubuntu-22.04-x86_64: absent\ncache: absent\n"
+    assert done["diff"]["after"] == "template ubuntu-22.04-x86_64: installed\ncache: %s\n" % (
+        EZ_CACHE % "ubuntu-22.04-x86_64")
+    assert done["path"] == EZ_CACHE % "ubuntu-22.04-x86_64" and os.path.isfile(done["path"])
+    assert {"name": "ubuntu-22.04-x86_64", "cached": True, "cache": done["path"]} in done["templates"]
+    assert not _res(first, "install again")["changed"]
+    assert not _res(first, "installed, no cache asked")["changed"]
+    assert not _res(first, "latest already")["changed"]
+
+    # A newer release in the repositories: latest updates the template and rebuilds the cache.
+    openvz_host.publish_ez_template(PREINSTALLED, newer, "1-2")
+    latest = {"name": PREINSTALLED, "state": "latest", "cache": "latest"}
+    openvz_host.clear_calls()
+    second = run_playbook(_play([_tpl("latest check", latest, check_mode=True)]))
+    assert second.rc == 0, str(second)
+    assert _mutating_vzpkg(openvz_host) == []
+    openvz_host.clear_calls()
+    third = run_playbook(_play([_tpl("latest", latest), _tpl("latest again", latest)]))
+    assert third.rc == 0, str(third)
+    expected = [["vzpkg", "update", "template", PREINSTALLED], ["vzpkg", "update", "cache", PREINSTALLED]]
+    assert _res(second, "latest check")["commands"] == _res(third, "latest")["commands"] == expected
+    assert not _res(third, "latest again")["changed"]
+    # the second run called nothing that changes the host
+    assert _mutating_vzpkg(openvz_host) == [argv[1:] for argv in expected]
+    assert _read(EZ_CACHE % PREINSTALLED) == _read(newer)
+
+    # cache absent keeps the template; state absent removes both
+    fourth = run_playbook(_play([
+        _tpl("no cache", {"name": "ubuntu-22.04-x86_64", "cache": "absent"}),
+        _tpl("absent check", {"name": PREINSTALLED, "state": "absent"}, check_mode=True),
+        _tpl("absent", {"name": PREINSTALLED, "state": "absent"}),
+        _tpl("absent again", {"name": PREINSTALLED, "state": "absent"}),
+    ]))
+    assert fourth.rc == 0, str(fourth)
+    assert _res(fourth, "no cache")["commands"] == [["vzpkg", "remove", "cache", "ubuntu-22.04-x86_64"]]
+    assert not os.path.exists(EZ_CACHE % "ubuntu-22.04-x86_64")
+    assert os.path.isdir("/vz/template/ubuntu/22.04/x86_64/config/os/default")
+    assert _res(fourth, "absent check")["commands"] == _res(fourth, "absent")["commands"] == [
+        ["vzpkg", "remove", "template", PREINSTALLED]]
+    assert not _res(fourth, "absent again")["changed"]
+    assert not os.path.exists(EZ_CACHE % PREINSTALLED)
+    assert not os.path.exists("/vz/template/debian/12.0/x86_64/config/os/minimal")
+    names = [t["name"] for t in _res(fourth, "absent again")["templates"]]
+    assert names == ["centos-7-x86_64", "debian-12.0-x86_64", "ubuntu-22.04-x86_64"]
+
+
+@pytest.mark.flavour("vz7")
+def test_ez_rerun_is_unchanged(openvz_host, run_playbook, tmp_path):
+    openvz_host.publish_ez_template("ubuntu-22.04-x86_64", _tarball(tmp_path / "u.tar.gz", "gz", "u"), "1-1")
+    os.unlink(EZ_CACHE % "centos-7-x86_64")
+    tasks = [
+        _tpl("install", {"name": "ubuntu-22.04-x86_64", "state": "latest"}),
+        _tpl("cache", {"name": "centos-7-x86_64", "cache": "latest"}),
+        _tpl("no cache", {"name": PREINSTALLED, "cache": "absent"}),
+    ]
+    first = run_playbook(_play(tasks))
+    assert first.rc == 0, str(first)
+    assert len(first.changed_tasks) == 3
+    before = openvz_host.snapshot_files()
+    openvz_host.clear_calls()
+    second = run_playbook(_play(tasks))
+    assert second.rc == 0, str(second)
+    assert not second.changed_tasks
+    assert _mutating_vzpkg(openvz_host) == [] and openvz_host.mutating_calls() == []
+    assert _vzpkg_calls(openvz_host)  # it did look
+    assert openvz_host.snapshot_files() == before
+
+
+@pytest.mark.flavour("vz7")
+def test_ez_refusals_and_failures(openvz_host, run_playbook, ansible_env, tmp_path):
+    files = ansible_env.root / "files"
+    files.mkdir()
+    _tarball(files / "a.tar.gz", "gz", "a")
+    # a container based on the template: vzpkg refuses to remove it
+    with open("/etc/vz/conf/101.conf", "w") as handle:
+        handle.write('OSTEMPLATE=".%s"\n' % PREINSTALLED)
+    before = openvz_host.snapshot_files()
+    result = run_playbook(_play([
+        _tpl("src", {"name": "a-1", "src": "a.tar.gz"}, ignore_errors=True),
+        _tpl("url", {"name": "a-1", "url": "http://127.0.0.1:1/a.tar.gz", "checksum": "sha256:" + "a" * 64},
+             ignore_errors=True),
+        _tpl("download", {"name": "a-1", "download": True}, ignore_errors=True),
+        _tpl("checksum", {"name": PREINSTALLED, "checksum": "sha256:" + "a" * 64}, ignore_errors=True),
+        _tpl("absent with cache", {"name": PREINSTALLED, "state": "absent", "cache": "present"},
+             ignore_errors=True),
+        _tpl("not in the repositories", {"name": "nosuch-1-x86_64"}, ignore_errors=True),
+        _tpl("used", {"name": PREINSTALLED, "state": "absent"}, ignore_errors=True),
+    ]))
+    assert result.rc == 0, str(result)
+    assert _res(result, "src")["msg"].startswith("src: is for template cache files of legacy OpenVZ")
+    assert _res(result, "url")["msg"].startswith("url: is for template cache files")
+    assert _res(result, "download")["msg"].startswith("download: is for template cache files")
+    assert _res(result, "checksum")["msg"].startswith("checksum: is for template cache files")
+    assert _res(result, "absent with cache")["msg"].startswith("cache: present needs the template")
+    assert "nosuch-1-x86_64 is neither installed nor available" in _res(result, "not in the repositories")["msg"]
+    used = _res(result, "used")
+    assert used["rc"] == 27 and used["cmd"] == ["vzpkg", "remove", "template", PREINSTALLED]
+    assert "The next CT(s) based on %s EZ OS template:\n101" % PREINSTALLED in used["stderr"]
+    assert "the template is used by containers" in used["msg"]
+    assert openvz_host.snapshot_files() == before
+    forced = run_playbook(_play([_tpl("forced", {"name": PREINSTALLED, "state": "absent", "force": True})]))
+    assert forced.rc == 0, str(forced)
+    assert _res(forced, "forced")["commands"] == [["vzpkg", "remove", "template", "-f", PREINSTALLED]]
+    assert not os.path.exists(EZ_CACHE % PREINSTALLED)
+
+
+@pytest.mark.flavour("legacy")
+def test_ez_options_refused_on_legacy(openvz_host, run_playbook):
+    before = openvz_host.snapshot_files()
+    result = run_playbook(_play([
+        _tpl("cache", {"name": PREINSTALLED, "cache": "present"}, ignore_errors=True),
+        _tpl("latest", {"name": PREINSTALLED, "state": "latest"}, ignore_errors=True),
+        _tpl("force", {"name": PREINSTALLED, "state": "absent", "force": True}, ignore_errors=True),
+    ]))
+    assert result.rc == 0, str(result)
+    assert _res(result, "cache")["msg"].startswith("cache: manages an EZ template cache with vzpkg")
+    assert _res(result, "latest")["msg"].startswith("state: latest needs vzpkg")
+    assert _res(result, "force")["msg"].startswith("force: is for vzpkg remove template")
+    assert openvz_host.snapshot_files() == before and openvz_host.calls() == []

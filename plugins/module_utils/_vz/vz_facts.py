@@ -134,8 +134,24 @@ VZTMPL_DL_EXIT_MEANINGS = {
     3: "usage error", 4: "wget binary not found", 5: "GPG signature check failed",
     20: "TEMPLATE is not set in vz.conf",
 }
+# vzpkg (OpenVZ 7's vztt, include/vztt_error.h); 1 is any system error.
+VZPKG_NOT_UP2DATE = 22
+VZPKG_NOT_CACHED = 23
+VZPKG_EXIT_MEANINGS = {
+    1: "system error (or the package manager's own failure)", 2: "internal error",
+    3: "command execution error", 8: "a command vzpkg ran failed", 10: "vzpkg must run as root",
+    21: "cannot lock", VZPKG_NOT_UP2DATE: "cache is not up to date",
+    VZPKG_NOT_CACHED: "OS template is not cached", 24: "OS template not found",
+    25: "broken or invalid template", 27: "the template is used by containers",
+    29: "template cache already exists", 30: "config for the template cache not found",
+    32: "the base template has other OS templates (sets) installed",
+    35: "bad parameter", 52: "cannot fetch packages", 55: "the vz service is not running",
+    68: "the template area is on a shared partition",
+    73: "the template does not support operations with packages",
+}
 EXIT_MEANINGS = {
     "vzctl": VZCTL_EXIT_MEANINGS,
+    "vzpkg": VZPKG_EXIT_MEANINGS,
     "vzlist": VZLIST_EXIT_MEANINGS,
     "vztmpl-dl": VZTMPL_DL_EXIT_MEANINGS,
 }

@@ -45,6 +45,7 @@ def provision_host(flavour, templates=None, cpus=2, **overrides):
         os.makedirs(os.path.join(paths.VZ_ROOT_DIR, sub), exist_ok=True)
     os.chmod(os.path.join(paths.VZ_ROOT_DIR, "private"), 0o700)
     os.chmod(os.path.join(paths.VZ_ROOT_DIR, "root"), 0o700)
+    os.makedirs(os.path.join(paths.STATE_DIR, "running"), exist_ok=True)
     for name, tarball in sorted((templates or {}).items()):
         if flavour == VZ7:
             install_ez_template(name, tarball)
@@ -55,7 +56,6 @@ def provision_host(flavour, templates=None, cpus=2, **overrides):
         with open("/etc/virtuozzo-release", "w") as handle:
             handle.write("OpenVZ release 7.0.22 (1)\n")
 
-    os.makedirs(os.path.join(paths.STATE_DIR, "running"), exist_ok=True)
     with open(paths.state_path("host.json"), "w") as handle:
         json.dump(desc, handle, indent=1, sort_keys=True)
     for leftover in ("calls.jsonl", "faults.json"):
@@ -63,49 +63,22 @@ def provision_host(flavour, templates=None, cpus=2, **overrides):
             os.unlink(paths.state_path(leftover))
 
 
-# What an installed EZ OS template's metadata says (the stand-in's choice
-# for a Debian template; vztt reads these files, vzemu/vzpkg.py).
-EZ_METADATA = {
-    "packages": "base-files\nbash\ncoreutils\n",
-    "package_manager": "debian-x86_64\n",
-    "distribution": "debian-%(ver)s\n",
-    "technologies": "%(arch)s\nnptl\n",
-    "summary": "%(osname)s %(ver)s (for %(arch)s) EZ OS template\n",
-    "description": "%(osname)s %(ver)s (for %(arch)s) EZ OS template\n",
-}
-
-
-def install_ez_template(name, tarball):
-    """An OS template ``<osname>-<osver>-<arch>[-<set>]`` as vztt lays it
-    out (TEMPLATE/<osname>/<osver>/<arch>/config/os/<set>/, the base set
-    "default" too) and its cache as vztt names it
-    (cache/<name>.plain.ploopv2.tar.gz, recompressed if need be; the
-    emulated ploop image is a directory, so the cache holds the CT's
-    files)."""
-    parts = name.split("-")
-    osname, ver, arch = parts[0], parts[1], parts[2]
-    sets = ["default"] + (["-".join(parts[3:])] if len(parts) > 3 else [])
-    fields = {"osname": osname, "ver": ver, "arch": arch}
-    for setname in sets:
-        confdir = os.path.join(paths.VZ_ROOT_DIR, "template", osname, ver, arch, "config",
-                               "os", setname)
-        os.makedirs(confdir, exist_ok=True)
-        for entry, text in sorted(EZ_METADATA.items()):
-            with open(os.path.join(confdir, entry), "w") as handle:
-                handle.write(text % fields)
-    target = os.path.join(paths.VZ_ROOT_DIR, "template", "cache", name + ".plain.ploopv2.tar.gz")
-    suffix = _tar_suffix(tarball)
-    if suffix == ".tar.gz":
-        shutil.copyfile(tarball, target)
-        return
-    # vztt's caches are .tar.lz4, .tar.lzrw or .tar.gz (util.c
-    # tmpl_get_cache_tar_by_type()): another compression is made .tar.gz
-    import bz2
-    import gzip
-    import lzma
-    opener = {".tar.bz2": bz2.open, ".tar.xz": lzma.open, ".tar": open}[suffix]
-    with opener(tarball, "rb") as src, gzip.open(target, "wb", compresslevel=1) as dst:
-        shutil.copyfileobj(src, dst)
+def install_ez_template(name, tarball, release="1-1"):
+    """OS template ``name`` (``<osname>-<osver>-<arch>[-<set>]``) published
+    in the emulated repository at ``release`` (vzemu/ezrepo.py), installed
+    as vztt lays it out (TEMPLATE/<osname>/<osver>/<arch>/config/os/<set>/,
+    the base set "default" too, both recorded in the RPM database) and
+    cached as vztt names it (cache/<name>.plain.ploopv2.tar.gz, recompressed
+    if need be; the emulated ploop image is a directory, so the cache holds
+    the CT's files)."""
+    from . import ezrepo
+    _tar_suffix(tarball)
+    ezrepo.publish(name, tarball, release)
+    tmpldir = os.path.join(paths.VZ_ROOT_DIR, "template")
+    for each in sorted({ezrepo.base_of(name), name}):
+        ezrepo.install_files(tmpldir, each)
+        ezrepo.record_installed(each, release)
+    ezrepo.build_cache(name, os.path.join(tmpldir, "cache", name + ".plain.ploopv2.tar.gz"))
 
 
 def _tar_suffix(tarball):

@@ -62,9 +62,16 @@ def test_list(emu_host):
 
 
 @VZ7
-def test_create_cache_needs_repositories(emu_host):
+def test_create_cache_of_a_named_template(emu_host):
+    # the repository lacks it: vztt tries NAME-ez and NAME-x86_64-ez, then 24
     rc, _out, err = _vzpkg(emu_host, "create", "cache", "nosuch-9-x86_64")
-    assert (rc, err) == (24, "Error: Can not find 'nosuch-9-x86_64' EZ os template\n")
+    assert rc == 24 and "Error: Failed to install the template(s):\nError: nosuch-9-x86_64-ez\n" in err
+    # vztt.c main() passes skip_existed 0 for a named template: an existing cache is an error
+    assert _vzpkg(emu_host, "create", "cache", "-q", TEMPLATE) == (
+        29, "", "Error: %s cache file already exist\n" % TEMPLATE)
     os.unlink(CACHE)
-    rc, _out, err = _vzpkg(emu_host, "create", "cache", TEMPLATE)
-    assert rc == 4 and "no package repositories" in err
+    rc, out, err = _vzpkg(emu_host, "create", "cache", TEMPLATE)
+    assert (rc, err) == (0, "")
+    assert out == ("Creating OS template cache for %s template\n"
+                   "OS template %s cache was created\n" % (TEMPLATE, TEMPLATE))
+    assert os.path.isfile(CACHE)
