@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_settings
 from harness.domain_schema import assert_valid
 
 BASE = {"ctid": "101", "ostemplate": "debian-12.0-x86_64-minimal"}
@@ -58,13 +59,29 @@ SETTINGS = [
     ("stop_timeout", 60, 'STOP_TIMEOUT="60"', 90, 'STOP_TIMEOUT="90"'),
     ("iolimit", "10M", 'IOLIMIT="10485760"', "0", 'IOLIMIT="0"'),
     ("iopslimit", 100, 'IOPSLIMIT="100"', 2500, 'IOPSLIMIT="2500"'),
-    # A veth joins a bridge on OpenVZ 6 and a virtual network on OpenVZ 7 (07-set-net.txt).
+    # A veth joins a bridge on OpenVZ 6 and a virtual network on OpenVZ 7 (07-set-net.txt), where
+    # vzctl also keeps the veth's addresses (IPv4 with a netmask), gateways and DHCP; DHCP drops
+    # the IPv4 addresses, and the gateways stay (libvzctl veth.c veth2str()).
     ("netifs", PerFlavour(legacy=[{"ifname": "eth0", "bridge": "br0", "mac": "00:18:51:AA:BB:CC"}],
-                          vz7=[{"ifname": "eth0", "network": "Bridged", "mac": "00:18:51:AA:BB:CC"}]),
+                          vz7=[{"ifname": "eth0", "network": "Bridged", "mac": "00:18:51:AA:BB:CC",
+                                "ip_addresses": ["192.0.2.20/24", "2001:db8::20/64"], "gateway": "192.0.2.1",
+                                "gateway6": "2001:db8::1"}]),
      {"legacy": 'NETIF="ifname=eth0,bridge=br0,mac=00:18:51:AA:BB:CC,',
-      "vz7": 'NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC,'},
-     PerFlavour(legacy=[{"ifname": "eth0", "bridge": "br1"}], vz7=[{"ifname": "eth0", "network": "Host-Only"}]),
-     {"legacy": 'NETIF="ifname=eth0,bridge=br1,mac=00:18:51:AA:BB:CC,', "vz7": ',network=Host-Only'}),
+      "vz7": ',network=Bridged,gw=192.0.2.1,gw6=2001:db8::1,configure=all,ip=192.0.2.20/255.255.255.0,'
+             'ip6=2001:db8::20/64"'},
+     PerFlavour(legacy=[{"ifname": "eth0", "bridge": "br1"}],
+                vz7=[{"ifname": "eth0", "network": "Host-Only", "dhcp": True}]),
+     {"legacy": 'NETIF="ifname=eth0,bridge=br1,mac=00:18:51:AA:BB:CC,',
+      "vz7": ',network=Host-Only,gw=192.0.2.1,gw6=2001:db8::1,configure=all,dhcp=yes,ip6=2001:db8::20/64"'}),
+    # vzctl 4.x writes every CPU as "all", vzctl 7 as nothing (05-set-cpu.txt, 4.x config.c conf_store_bitmap()).
+    ("cpumask", "3,0-1", 'CPUMASK="0-1,3"', "all", {"legacy": 'CPUMASK="all"', "vz7": 'CPUMASK=""'}),
+    ("nodemask", "0", 'NODEMASK="0"', "0-1", 'NODEMASK="0-1"'),
+    ("memguarantee", 50, 'MEMGUARANTEE="50"', "auto", 'MEMGUARANTEE="auto"'),
+    ("autostop", "suspend", 'AUTOSTOP="suspend"', "stop", 'AUTOSTOP="stop"'),
+    # libvzctl writes options in its own order, each item with a trailing blank (08-set-misc.txt).
+    ("bindmounts", [{"src": "/srv/data", "dst": "/mnt/data"}], 'BINDMOUNT="/srv/data:/mnt/data "',
+     [{"dst": "/mnt/x", "options": ["nodev", "nosuid"]}, {"src": "/srv/data", "dst": "/mnt/data"}],
+     'BINDMOUNT="/mnt/x,nosuid,nodev /srv/data:/mnt/data "'),
 ]
 
 
@@ -88,9 +105,8 @@ def _playbook(tasks):
 
 
 def _supported(host, param):
-    # OpenVZ 7's vzctl ignores --capability and has no --stop-timeout; the module
-    # refuses both there (tested below).
-    return not (host.flavour == "vz7" and param in ("capabilities", "stop_timeout"))
+    # What a flavour's vzctl lacks is refused there (tested below).
+    return host.flavour in vz_settings.BY_PARAM[param].flavours
 
 
 @pytest.mark.parametrize("param, first, first_line, second, second_line", SETTINGS,
@@ -175,6 +191,55 @@ def test_xml_round_trip(openvz_host, run_playbook):
     assert not again.task("xml")["result"]["changed"]
     assert again.task("xml2")["result"]["xml"] == xml
     assert not openvz_host.mutating_calls()
+
+
+# Every setting of this change, in the form each flavour has it.
+TUNING = PerFlavour(
+    legacy={"cpumask": "0-1", "nodemask": "0"},
+    vz7={"cpumask": "0-1", "nodemask": "0", "memguarantee": 40, "autostop": "suspend",
+         "bindmounts": [{"src": "/srv/data", "dst": "/mnt/data", "options": ["ro"]}, {"dst": "/mnt/scratch"}],
+         "netifs": [{"ifname": "eth0", "network": "Bridged", "ip_addresses": ["192.0.2.30/24", "2001:db8::30/64"],
+                     "gateway": "192.0.2.1", "gateway6": "2001:db8::1"},
+                    {"ifname": "eth1", "dhcp": True, "dhcp6": True}]})
+
+
+def test_the_tuning_settings_round_trip_through_the_returned_xml(openvz_host, run_playbook):
+    made = run_playbook(_playbook([_task("create", dict(BASE, **_value(openvz_host, TUNING)), "r")]))
+    assert made.rc == 0, str(made)
+    xml = made.task("create")["result"]["xml"]
+    assert_valid(xml)
+    assert "<vz:cpumask>0-1</vz:cpumask>" in xml and "<vz:nodemask>0</vz:nodemask>" in xml
+    if openvz_host.flavour == "vz7":
+        assert "<vz:bindmount src=\"/srv/data\" dst=\"/mnt/data\" options=\"ro\"/>" in xml
+        assert '<route family="ipv4" address="0.0.0.0" prefix="0" gateway="192.0.2.1"/>' in xml
+        assert '<ip address="192.0.2.30" family="ipv4" prefix="24"/>' in xml
+        assert 'dhcp="yes" dhcp6="yes"' in xml
+        conf = openvz_host.conf_text(101)
+        assert 'BINDMOUNT="/srv/data:/mnt/data,ro /mnt/scratch "' in conf
+        assert "ifname=eth1," in conf and ",dhcp=yes,dhcp6=yes" in conf
+    openvz_host.clear_calls()
+    again = run_playbook(_playbook([_task("xml", {"xml": xml}, "r"),
+                                    _task("params", dict(BASE, **_value(openvz_host, TUNING)), "r2")]))
+    assert again.rc == 0, str(again)
+    assert not again.task("xml")["result"]["changed"] and not again.task("params")["result"]["changed"]
+    assert again.task("xml")["result"]["xml"] == xml
+    assert not openvz_host.mutating_calls()
+
+
+@pytest.mark.parametrize("args, param", [
+    ({"memguarantee": 50}, "memguarantee"),
+    ({"autostop": "stop"}, "autostop"),
+    ({"bindmounts": [{"dst": "/mnt/data"}]}, "bindmounts"),
+    ({"netifs": [{"ifname": "eth0", "gateway": "192.0.2.1"}]}, "netifs[0].gateway"),
+    ({"netifs": [{"ifname": "eth0", "dhcp6": True}]}, "netifs[0].dhcp6"),
+    ({"netifs": [{"ifname": "eth0", "bridge": "br0", "ip_addresses": ["192.0.2.5"]}]}, "netifs[0].ip_addresses"),
+])
+def test_openvz_6_refuses_what_only_vzctl_7_has_before_anything_runs(legacy_host, run_playbook, args, param):
+    before = legacy_host.snapshot_files()
+    result = run_playbook(_playbook([_task("create", dict(BASE, **args), "r")]))
+    task = result.task("create")
+    assert task["failed"] and task["result"]["msg"].startswith(param + ": "), str(result)
+    assert legacy_host.calls() == [] and legacy_host.snapshot_files() == before
 
 
 @pytest.mark.parametrize("args, param", [

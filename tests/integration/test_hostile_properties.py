@@ -137,6 +137,17 @@ PARAMS = [
     ("stop_timeout", hostile("60"), lambda v: {"stop_timeout": v}, ["STOP_TIMEOUT"]),
     ("features", hostile("nfs", "sysfs"), lambda v: {"features": {v: True}}, ["FEATURES"]),
     ("devnodes", hostile("net/tun:rw", "null:r"), lambda v: {"devnodes": [v]}, ["DEVNODES"]),
+    ("cpumask", hostile("0-1", "all", "auto"), lambda v: {"cpumask": v}, ["CPUMASK"]),
+    ("nodemask", hostile("0", "0-1,3"), lambda v: {"nodemask": v}, ["NODEMASK", "CPUMASK"]),
+    # OpenVZ 7's alone: refused by name on OpenVZ 6.
+    ("memguarantee", hostile("50", "auto"), lambda v: {"memguarantee": v}, ["MEMGUARANTEE"]),
+    ("autostop", hostile("stop", "suspend"), lambda v: {"autostop": v}, ["AUTOSTOP"]),
+    ("bindmounts", hostile("/srv/data", "/mnt/x"), lambda v: {"bindmounts": [{"src": v, "dst": "/mnt/data"}]},
+     ["BINDMOUNT"]),
+    ("netifs[0].gateway", hostile("192.0.2.1"), lambda v: {"netifs": [{"ifname": "eth0", "gateway": v}]},
+     ["NETIF"]),
+    ("netifs[0].ip_addresses", hostile("192.0.2.5/24", "2001:db8::5/64"),
+     lambda v: {"netifs": [{"ifname": "eth0", "ip_addresses": [v]}]}, ["NETIF"]),
 ]
 
 

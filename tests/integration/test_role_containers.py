@@ -266,3 +266,21 @@ def test_a_container_from_domain_xml_with_the_defaults_that_are_not_settings(ope
     conf = openvz_host.conf_text(101)
     assert 'HOSTNAME="x.example.test"' in conf and "NAMESERVER" not in conf
     assert "running" in openvz_host.run(["vzctl", "status", "101"]).stdout.split()
+
+
+def test_the_openvz_7_tuning_settings_reach_the_module_and_a_re_run_changes_nothing(vz7_host, run_playbook):
+    item = {"ctid": 101, "ostemplate": DEBIAN, "cpumask": "0-1", "memguarantee": 30, "autostop": "stop",
+            "bindmounts": [{"src": "/srv/data", "dst": "/mnt/data", "options": ["nodev"]}],
+            "netifs": [{"ifname": "eth0", "network": "Bridged", "gateway": "192.0.2.1",
+                        "ip_addresses": ["192.0.2.40/24"]}]}
+    first = run_playbook(_play({"openvz_containers": [item]}))
+    assert first.rc == 0, str(first)
+    conf = vz7_host.conf_text(101)
+    for line in ('CPUMASK="0-1"', 'MEMGUARANTEE="30"', 'AUTOSTOP="stop"', 'BINDMOUNT="/srv/data:/mnt/data,nodev "',
+                 ",network=Bridged,gw=192.0.2.1,configure=all,ip=192.0.2.40/255.255.255.0,"):
+        assert line in conf, line
+    vz7_host.clear_calls()
+    again = run_playbook(_play({"openvz_containers": [item]}))
+    assert again.rc == 0, str(again)
+    assert _outcome(again)[0] == {"101": []}
+    assert vz7_host.mutating_calls() == []

@@ -15,16 +15,20 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_facts, vz_units
-from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzConfigError
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_facts, vz_units, vz_validate
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzConfigError, VzInputError
 
 # OpenVZ 7 samples say IP_ADDRESS="0.0.0.0" for none; vzctl ignores these.
 NO_ADDRESS = ("0.0.0.0", "::")
-# bridge: vzctl 4.x's; network (a virtual network such as Bridged): vzctl 7's.
-NETIF_KEYS = ("ifname", "mac", "host_ifname", "host_mac", "bridge", "network")
+# bridge: vzctl 4.x's; network (a virtual network such as Bridged) and the rest: vzctl 7's.
+NETIF_KEYS = ("ifname", "mac", "host_ifname", "host_mac", "bridge", "network", "gateway", "gateway6", "dhcp",
+              "dhcp6", "ip_addresses")
 # NETIF fields whose value is a ','-separated list (vzctl 7's per-veth addresses).
 _LIST_FIELDS = ("ip", "ip6")
+# vzctl 7's NETIF names (veth.c veth2str()) of the model's keys.
+_NETIF_CONF_NAMES = {"gateway": "gw", "gateway6": "gw6"}
 _INT_RE = re.compile(r"-?[0-9]{1,19}")
+_DIGITS_RE = re.compile(r"[0-9]{1,19}")
 
 
 class Key(object):
@@ -211,8 +215,62 @@ class Netifs(Key):
                     raise VzConfigError(conf.path, self.key, raw, "expected key=value items")
             if "ifname" not in fields:
                 raise VzConfigError(conf.path, self.key, raw, "an entry has no ifname")
-            netifs.append({field: fields.get(field) for field in NETIF_KEYS})
+            netif = {field: fields.get(_NETIF_CONF_NAMES.get(field, field)) for field in NETIF_KEYS}
+            for flag in ("dhcp", "dhcp6"):
+                if netif[flag] not in (None, "yes", "no"):
+                    raise VzConfigError(conf.path, self.key, raw, "%s= must be yes or no" % flag)
+                netif[flag] = None if netif[flag] is None else netif[flag] == "yes"
+            netif["ip_addresses"] = _veth_addresses(fields)
+            netifs.append(netif)
         return netifs
+
+
+def _veth_addresses(fields):
+    """vzctl 7 stores a veth's IPv4 addresses as ``ip=A/NETMASK:B`` and its IPv6 ones as ``ip6=C/64,D``."""
+    if "ip" not in fields and "ip6" not in fields:
+        return None
+    addresses = (fields.get("ip") or "").split(":") + (fields.get("ip6") or "").split(",")
+    return [_prefix_length(address) for address in addresses if address]
+
+
+class Mask(Key):
+    """CPUMASK, NODEMASK: vzctl 4.x writes all CPUs as ``all``, vzctl 7 as an empty value."""
+
+    def decode(self, raw, conf):
+        if raw in ("", "all", "auto"):
+            return raw or "all"
+        try:
+            return vz_validate.mask(raw, self.key)
+        except VzInputError as exc:
+            raise VzConfigError(conf.path, self.key, raw, str(exc))
+
+
+class MemGuarantee(Key):
+    """MEMGUARANTEE: ``auto`` or a percentage of RAM."""
+
+    def decode(self, raw, conf):
+        if raw in ("", "auto"):
+            return raw or None
+        if not _DIGITS_RE.fullmatch(raw):
+            raise VzConfigError(conf.path, self.key, raw, "expected auto or a percentage")
+        return int(raw)
+
+
+class Bindmounts(Key):
+    """BINDMOUNT: ``[SRC:]DST[,OPTION...]`` items separated by blanks (libvzctl bindmount.c)."""
+
+    def decode(self, raw, conf):
+        mounts = []
+        for item in raw.split():
+            paths, _sep, options = item.partition(",")
+            src, sep, dst = paths.partition(":")
+            if not sep:
+                src, dst = None, paths
+            try:
+                mounts.append(vz_validate.bindmount({"src": src, "dst": dst, "options": options}, self.key))
+            except VzInputError as exc:
+                raise VzConfigError(conf.path, self.key, raw, str(exc))
+        return mounts
 
 
 class Ubc(object):

@@ -58,13 +58,43 @@ def same_set(current, desired):
     return sorted(current or []) == sorted(desired)
 
 
-# MAC addresses are case-insensitive; interface and bridge names are not.
-_NETIF_FOLD = {"mac": str.upper, "host_mac": str.upper}
+def same_mask(current, desired):
+    """No CPUMASK/NODEMASK is every CPU (node), as ``all`` is."""
+    return (current or "all") == desired
+
+
+def _bindmount_key(mount):
+    return mount["dst"], mount["src"] or "", tuple(mount["options"])
+
+
+def same_bindmounts(current, desired):
+    return sorted(_bindmount_key(m) for m in current or []) == sorted(_bindmount_key(m) for m in desired)
+
+
+def _bindmount_arg(mount):
+    paths = "%s:%s" % (mount["src"], mount["dst"]) if mount["src"] else mount["dst"]
+    return ",".join([paths] + list(mount["options"]))
+
+
+def bindmount_args(current, desired):
+    # The whole list, as for IP addresses: libvzctl takes "all" and the new ones
+    # in one call (bindmount.c bindmount2str() merges them over nothing).
+    args = ["--bindmount_del", "all"]
+    for mount in desired:
+        args += ["--bindmount_add", _bindmount_arg(mount)]
+    return args
+
+
+# MAC addresses are case-insensitive; interface and bridge names are not; an
+# absent DHCP flag or address list is off or empty, as vzctl 7 reads it.
+_NETIF_FOLD = {"mac": lambda v: (v or "").upper(), "host_mac": lambda v: (v or "").upper(),
+               "gateway": lambda v: _ip_key(v or ""), "gateway6": lambda v: _ip_key(v or ""),
+               "dhcp": bool, "dhcp6": bool,
+               "ip_addresses": lambda v: sorted(_ip_key(address) for address in v or [])}
 
 
 def _netif_value(netif, key):
-    value = netif.get(key) or ""
-    return _NETIF_FOLD.get(key, str)(value)
+    return _NETIF_FOLD.get(key, lambda v: v or "")(netif.get(key))
 
 
 def same_netifs(current, desired):
@@ -200,44 +230,60 @@ def netif_calls_vz7(current, desired):
     """vzctl 7's calls that turn the veth list into ``desired``, each an argv tail for ``vzctl set``.
 
     vzctl 7 takes ``--netif_add`` with MACs only beside ``--ifname``, allows one
-    ``--ifname`` a call, has no ``--bridge`` (a veth joins a bridge through its
+    ``--ifname`` a call (and a ``--netif_add`` without one is that call's
+    ``--ifname``), has no ``--bridge`` (a veth joins a bridge through its
     virtual network, ``--network``), knows no ``--netif_del all`` (libvzctl
     takes "all" as an interface name) and, with ``--netif_add`` or ``--ifname``
     present, gives ``--ipadd`` to the veth instead of venet.  So the names are
-    set in a call of their own (``--netif_del`` each one not wanted, a plain
-    ``--netif_add`` each new one), then each veth whose fields differ gets one
-    ``--ifname`` call.  Not atomic: a failure in between leaves generated
-    MACs, which a re-run sets.
+    set in calls of their own (``--netif_del`` each one not wanted with the
+    first new name's plain ``--netif_add``, each further new name in one more
+    call), then each veth whose fields differ gets one ``--ifname`` call.
+    Not atomic: a failure in between leaves generated MACs, which a re-run
+    sets.
     """
     have = dict((netif["ifname"], netif) for netif in current or [])
     wanted = [netif["ifname"] for netif in desired]
-    names = []
+    deleted = []
     for name in have:
         if name not in wanted:
-            names += ["--netif_del", name]
-    for name in wanted:
-        if name not in have:
-            names += ["--netif_add", name]
-    calls = [names] if names else []
+            deleted += ["--netif_del", name]
+    # Without --ifname, vzctl 7 takes a --netif_add's name as the call's --ifname,
+    # which may be given once (src/vzctl.c): one new name a call.
+    added = [["--netif_add", name] for name in wanted if name not in have] or [[]]
+    calls = [call for call in [deleted + added[0]] + added[1:] if call]
     for netif in merge_netifs(current or [], desired):
         _check_host_netif(netif)
         old = have.get(netif["ifname"], {})
         fields = []
-        for key, flag in (("mac", "--mac"), ("host_ifname", "--host_ifname"), ("host_mac", "--host_mac"),
-                          ("network", "--network")):
-            if netif.get(key) and _netif_value(old, key) != _netif_value(netif, key):
-                fields += [flag, netif[key]]
+        for key, flag in _VZ7_IFNAME_OPTIONS:
+            value = netif.get(key)
+            if value is None or value == "" or _netif_value(old, key) == _netif_value(netif, key):
+                continue
+            if key == "ip_addresses":
+                fields += ["--ipdel", "all"]
+                for address in value:
+                    fields += ["--ipadd", address]
+            else:
+                fields += [flag, ("yes" if value else "no") if isinstance(value, bool) else value]
         if fields:
             calls.append(["--ifname", netif["ifname"]] + fields)
     return calls
 
 
+# vzctl 7's options beside ``--ifname`` for each veth field; ``--ipadd`` there
+# goes to the veth, and ``--ipdel all`` with it replaces the veth's list
+# (libvzctl veth.c merge_veth_dev(), common.c copy_ip_param()).
+_VZ7_IFNAME_OPTIONS = (("mac", "--mac"), ("host_ifname", "--host_ifname"), ("host_mac", "--host_mac"),
+                       ("network", "--network"), ("gateway", "--gw"), ("gateway6", "--gw6"), ("dhcp", "--dhcp"),
+                       ("dhcp6", "--dhcp6"), ("ip_addresses", "--ipadd"))
+
+
 def _check_host_netif(netif):
     """Values kept from the host's NETIF go back on an argv: they pass the same checks."""
-    for key, check in vz_validate.NETIF_FIELDS.items():
+    for key in vz_validate.NETIF_ADD_FIELDS:
         if netif.get(key):
             try:
-                check(netif[key], key)
+                vz_validate.NETIF_FIELDS[key](netif[key], key)
             except VzInputError as exc:
                 raise VzStateError("the container config's NETIF entry for %s holds %s; give netifs[].%s "
                                    "in the task to replace it" % (netif.get("ifname"), exc, key))

@@ -18,7 +18,7 @@ from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import (
 
 # A paused (OpenVZ 7) or suspended container runs again after ``vzctl resume``.
 FROZEN = (PAUSED, SUSPENDED)
-from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_settings import LEGACY, SETTINGS
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_settings import BY_NAME, LEGACY, SETTINGS
 
 
 class Step(object):
@@ -46,9 +46,9 @@ class Plan(object):
 
 def settings_args(current, desired, flavour=LEGACY):
     """(args for one ``vzctl set`` call, restart-only settings, argv tails of the further calls)."""
-    args = []
     restart_fields = []
     own_calls = []
+    changed = []
     for setting in SETTINGS:
         wanted = getattr(desired, setting.name)
         if setting.set_args is None or wanted is None:
@@ -59,9 +59,22 @@ def settings_args(current, desired, flavour=LEGACY):
         if flavour in setting.own_calls:
             own_calls += setting.own_calls[flavour](have, wanted)
         else:
-            args += setting.set_args(have, wanted)
+            changed.append(setting)
         if setting.restart:
             restart_fields.append(setting.param)
+    # What this flavour's vzctl takes only beside another option: that one goes too,
+    # with its wanted value, else the host's, else the declared fallback.
+    values = dict((setting.name, getattr(desired, setting.name)) for setting in changed)
+    for setting in list(changed):
+        when, other, fallback = setting.companion.get(flavour, (None, None, None))
+        if when is not None and when(values[setting.name]) and other not in values:
+            have = getattr(current, other)
+            values[other] = fallback if have is None else have
+            changed.append(BY_NAME[other])
+    args = []
+    for setting in SETTINGS:
+        if setting in changed:
+            args += setting.set_args(getattr(current, setting.name), values[setting.name])
     return args, restart_fields, own_calls
 
 

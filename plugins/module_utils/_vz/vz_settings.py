@@ -54,6 +54,15 @@ class MetaSwitches(MetaList):
     """``<vz:GROUP><vz:ITEM name='N' state='on|off'/>...</vz:GROUP>``."""
 
 
+class MetaRecords(object):
+    """``<vz:GROUP><vz:ITEM A='..' B='..'/>...</vz:GROUP>``: a list of dicts; a list value is ','-joined."""
+
+    def __init__(self, group, item, attrs):
+        self.group = group
+        self.item = item
+        self.attrs = attrs
+
+
 class MetaPair(object):
     """``<vz:TAG soft='S' hard='H'/>``."""
 
@@ -79,7 +88,7 @@ def _yes_no(value):
     return "yes" if value else "no"
 
 
-def _from_yes_no(text, label):
+def from_yes_no(text, label):
     if text not in ("yes", "no"):
         raise VzInputError(label, "must be yes or no, got %r" % (text,))
     return text == "yes"
@@ -198,12 +207,25 @@ def _netifs(values, label):
             raise VzInputError(field_label("ifname"), "each interface needs an ifname")
         netif = {}
         for key, check in vz_validate.NETIF_FIELDS.items():
-            netif[key] = check(item[key], field_label(key)) if item.get(key) else None
+            value = item.get(key)
+            netif[key] = None if value is None or value == "" else check(value, field_label(key))
+        for flag, version in (("dhcp", 4), ("dhcp6", 6)):
+            if netif[flag] and any(vz_validate.ip_version(a) == version for a in netif["ip_addresses"] or []):
+                # libvzctl stores no IPv4 (IPv6) address of a veth with DHCP (veth.c veth2str()).
+                raise VzInputError(field_label(flag), "a veth with %s has no static IPv%d addresses; give one "
+                                                      "or the other" % (flag, version))
         netifs.append(netif)
     names = [netif["ifname"] for netif in netifs]
     if len(set(names)) != len(names):
         raise VzInputError(label, "each ifname may appear once")
     return netifs
+
+
+def _netif_fields_only_on(flavour_name, fields, why):
+    def check(netifs):
+        for field in fields:
+            _netif_field_only_on(flavour_name, field, why)(netifs)
+    return check
 
 
 def _netif_field_only_on(flavour_name, field, why):
@@ -252,7 +274,7 @@ class Setting(object):
     def __init__(self, name, spec, parse, key, same=vz_fields.equal, set_args=None, create_flag=None,
                  xml=None, param=None, create_only=False, restart=False, flavours=FLAVOURS,
                  unsupported=None, merge=None, result=None, per_ct_path=False, stored_as=None,
-                 host_check=None, own_calls=None):
+                 host_check=None, own_calls=None, companion=None):
         self.name = name
         self.param = (param or name) if spec is not None else None
         self.spec = spec
@@ -280,6 +302,10 @@ class Setting(object):
         # {flavour: (current, desired) -> [argv tail, ...]}: where that flavour's vzctl
         # cannot take the change inside the one ``vzctl set`` call, the calls of its own.
         self.own_calls = own_calls or {}
+        # {flavour: (wanted -> bool, other setting, fallback)}: that flavour's vzctl takes this
+        # option only beside the other's, which then goes too (its wanted value, else the host's,
+        # else ``fallback``).
+        self.companion = companion or {}
 
     @property
     def live(self):
@@ -303,7 +329,30 @@ def _str(**extra):
 
 UBC_KEYS = conf.Ubc().keys
 _NETIF_OPTIONS = dict(ifname=_str(required=True), mac=_str(), host_ifname=_str(), host_mac=_str(), bridge=_str(),
-                      network=_str())
+                      network=_str(), gateway=_str(), gateway6=_str(), dhcp=dict(type="bool"), dhcp6=dict(type="bool"),
+                      ip_addresses=dict(type="list", elements="str"))
+_BINDMOUNT_OPTIONS = dict(src=_str(), dst=_str(required=True),
+                          options=dict(type="list", elements="str", choices=list(vz_validate.BINDMOUNT_OPTIONS)))
+# What vzctl 7 alone has (vzctl 4.x src/vzctl-actions.c has none of these options).
+_VZ7_NETIF_FIELDS = ("network", "gateway", "gateway6", "dhcp", "dhcp6", "ip_addresses")
+
+
+def _only_vz7(option):
+    return {LEGACY: "vzctl 4.x has no %s (OpenVZ 7's vzctl has), so this setting cannot be managed on "
+                    "this host" % option}
+
+
+def _mask(auto):
+    def parse(value, label):
+        return vz_validate.mask(value, label, auto)
+    return parse
+
+
+def _memguarantee(value, label):
+    if value == "auto":
+        return value
+    return vz_validate.ascii_int(value, label, 0, 100)
+
 
 # Order: the order of options in the generated ``vzctl set`` and ``create``
 # calls, and of the metadata elements in the domain document.
@@ -334,7 +383,7 @@ SETTINGS = (
             conf.Words("SEARCHDOMAIN"), set_args=vz_fields.list_args("--searchdomain", "searchdomains"),
             xml=MetaList("searchdomains", "searchdomain")),
     Setting("onboot", dict(type="bool"), _boolean, conf.YesNo("ONBOOT"),
-            set_args=vz_fields.yes_no("--onboot"), xml=Meta("onboot", _yes_no, _from_yes_no)),
+            set_args=vz_fields.yes_no("--onboot"), xml=Meta("onboot", _yes_no, from_yes_no)),
     Setting("memory", _str(), _pages, conf.Limit("PHYSPAGES", vz_facts.PAGE), same=vz_fields.same_pages,
             set_args=vz_fields.size("--ram"), xml=Compound("memory")),
     Setting("swap", _str(), _pages, conf.Limit("SWAPPAGES", vz_facts.PAGE), same=vz_fields.same_pages,
@@ -345,6 +394,17 @@ SETTINGS = (
             set_args=vz_fields.option("--cpulimit"), xml=Compound("cpulimit")),
     Setting("cpuunits", dict(type="raw"), integer(8, 500000), conf.Int("CPUUNITS"),
             set_args=vz_fields.option("--cpuunits"), xml=Element("cputune/shares")),
+    # vzctl 4.x refuses --nodemask without --cpumask, and --cpumask auto without --nodemask
+    # (src/vzctl-actions.c, exit 20); vzctl 7 takes each alone (05-set-cpu.txt).
+    Setting("cpumask", _str(), _mask(auto=True), conf.Mask("CPUMASK"), same=vz_fields.same_mask,
+            set_args=vz_fields.option("--cpumask"), xml=Meta("cpumask"),
+            companion={LEGACY: (lambda value: value == "auto", "nodemask", "all")}),
+    Setting("nodemask", _str(), _mask(auto=False), conf.Mask("NODEMASK"), same=vz_fields.same_mask,
+            set_args=vz_fields.option("--nodemask"), xml=Meta("nodemask"),
+            companion={LEGACY: (lambda value: True, "cpumask", "all")}),
+    Setting("memguarantee", dict(type="raw"), _memguarantee, conf.MemGuarantee("MEMGUARANTEE"),
+            set_args=vz_fields.option("--memguarantee"), xml=Meta("memguarantee"),
+            flavours=(VZ7,), unsupported=_only_vz7("--memguarantee")),
     Setting("iolimit", _str(), _bytes_at_most(INT_MAX), conf.Int("IOLIMIT"),
             set_args=vz_fields.size("--iolimit"), xml=Meta("iolimit")),
     Setting("iopslimit", dict(type="raw"), integer(0, INT_MAX), conf.Int("IOPSLIMIT"),
@@ -373,6 +433,13 @@ SETTINGS = (
             flavours=(LEGACY,), unsupported={VZ7: "OpenVZ 7's vzctl has no --stop-timeout (it exits 21 "
                                                   "'unrecognized option' and saves none of the call's other "
                                                   "settings), so this setting cannot be managed on this host"}),
+    Setting("autostop", _str(choices=["stop", "suspend"]), _choice("stop", "suspend"), conf.Key("AUTOSTOP"),
+            set_args=vz_fields.option("--autostop"), xml=Meta("autostop"),
+            flavours=(VZ7,), unsupported=_only_vz7("--autostop")),
+    Setting("bindmounts", dict(type="list", elements="dict", options=_BINDMOUNT_OPTIONS),
+            _each(vz_validate.bindmount), conf.Bindmounts("BINDMOUNT"), same=vz_fields.same_bindmounts,
+            set_args=vz_fields.bindmount_args, xml=MetaRecords("bindmounts", "bindmount", ("src", "dst", "options")),
+            flavours=(VZ7,), unsupported=_only_vz7("--bindmount_add")),
     Setting("ubc", None, _ubc, conf.Ubc(), same=vz_fields.same_ubc, set_args=vz_fields.ubc_args,
             xml=Compound("ubc")),
     Setting("netifs", dict(type="list", elements="dict", options=_NETIF_OPTIONS),
@@ -382,8 +449,10 @@ SETTINGS = (
                 VZ7: _netif_field_only_on("OpenVZ 7", "bridge", "vzctl 7 has no --bridge; a veth joins a bridge "
                                                                 "through its virtual network (netifs[].network, "
                                                                 "for example Bridged)"),
-                LEGACY: _netif_field_only_on("OpenVZ 6", "network", "virtual networks are OpenVZ 7's; "
-                                                                    "use netifs[].bridge")}),
+                LEGACY: _netif_fields_only_on("OpenVZ 6", _VZ7_NETIF_FIELDS,
+                                              "vzctl 4.x keeps no virtual network, gateway, DHCP or address of "
+                                              "a veth (OpenVZ 7's vzctl does); use netifs[].bridge and set "
+                                              "addresses inside the container")}),
 )
 
 BY_NAME = dict((setting.name, setting) for setting in SETTINGS)

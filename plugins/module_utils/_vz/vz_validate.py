@@ -196,6 +196,11 @@ def ip_address(value, param="ip_addresses", allow_prefix=True):
     return str(parsed)
 
 
+def ip_version(address):
+    """4 or 6 for an address ``ip_address()`` accepted."""
+    return 6 if ":" in address else 4
+
+
 def mac(value, param):
     text = _text(value, param)
     if not _whole(_MAC_RE, text):
@@ -245,8 +250,136 @@ def network(value, param):
     return text
 
 
+def gateway(value, param):
+    """An IPv4 gateway: an address without a prefix."""
+    return _family_address(value, param, 4)
+
+
+def gateway6(value, param):
+    return _family_address(value, param, 6)
+
+
+def _family_address(value, param, version):
+    text = ip_address(value, param, allow_prefix=False)
+    if ipaddress.ip_address(text).version != version:
+        raise VzInputError(param, "%r is not an IPv%d address" % (text, version))
+    return text
+
+
+def veth_address(value, param):
+    """An address of a veth (vzctl 7): an optional prefix of 1 or more bits.
+
+    libvzctl stores a /0 prefix as no prefix (veth.c veth2str()), which would
+    never compare equal to what was asked for.
+    """
+    text = ip_address(value, param)
+    if text.endswith("/0"):
+        raise VzInputError(param, "%r: a /0 prefix is stored as no prefix; give the address without one"
+                           % (text,))
+    return text
+
+
+def _flag(value, param):
+    if not isinstance(value, bool):
+        raise VzInputError(param, "must be a boolean, got %r" % (value,))
+    return value
+
+
+def _addresses(values, param):
+    if not isinstance(values, (list, tuple)):
+        raise VzInputError(param, "must be a list of addresses, got %r" % (values,))
+    return [veth_address(value, param) for value in values]
+
+
 NETIF_FIELDS = {"ifname": ifname, "mac": mac, "host_ifname": ifname, "host_mac": mac, "bridge": ifname,
-                "network": network}
+                "network": network, "gateway": gateway, "gateway6": gateway6, "dhcp": _flag, "dhcp6": _flag,
+                "ip_addresses": _addresses}
+# The fields ``vzctl set --netif_add`` takes (vzctl 4.x), which go back on an argv from the host's config.
+NETIF_ADD_FIELDS = ("ifname", "mac", "host_ifname", "host_mac", "bridge", "network")
+
+
+# libvzctl's and vzctl 4.x's masks have 4096 bits (libvzctl.h VZCTL_MAX_NCPU, VZCTL_MAX_NNODE; 4.x cpu.h
+# CPUMASK_NBITS); libvzctl writes the list into a 1024-byte buffer (cpu.c cpumask2str()).
+MASK_BITS = 4096
+MASK_TEXT_MAX_LEN = 1023
+_MASK_RANGE_RE = re.compile(r"([0-9]{1,4})(?:-([0-9]{1,4}))?")
+
+
+def mask(value, param, auto=False):
+    """A CPU or NUMA node list (``0-1,3``), ``all`` (or ``auto`` for CPUs), in vzctl's canonical form.
+
+    vzctl writes the set back as sorted ranges (``3,0-1`` is stored ``0-1,3``),
+    so the canonical form is what compares with the host.
+    """
+    text = _text(value, param)
+    if text == "all" or (auto and text == "auto"):
+        return text
+    bits = set()
+    for part in text.split(","):
+        match = _MASK_RANGE_RE.fullmatch(part)
+        low = int(match.group(1)) if match else None
+        high = int(match.group(2) or match.group(1)) if match else None
+        if match is None or high < low or high >= MASK_BITS:
+            raise VzInputError(param, "%r is not a list of numbers and ranges from 0 to %d like 0-1,3 "
+                                      "(or all%s)" % (text, MASK_BITS - 1, ", auto" if auto else ""))
+        bits.update(range(low, high + 1))
+    return mask_text(bits, param)
+
+
+def mask_text(bits, param):
+    """The set ``bits`` in vzctl's form: ``all``, or sorted ranges."""
+    if len(bits) >= MASK_BITS:
+        return "all"
+    ordered = sorted(bits)
+    ranges = []
+    for number in ordered:
+        if ranges and ranges[-1][1] == number - 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    text = ",".join(str(low) if low == high else "%d-%d" % (low, high) for low, high in ranges)
+    if len(text) > MASK_TEXT_MAX_LEN:
+        raise VzInputError(param, "is %d characters long as ranges; vzctl 7 keeps at most %d"
+                           % (len(text), MASK_TEXT_MAX_LEN))
+    return text
+
+
+# libvzctl bindmount.c mount_opt[], in the order it writes them back.
+BINDMOUNT_OPTIONS = ("nosuid", "noexec", "nodev", "ro")
+_BIND_COMPONENT_RE = re.compile(r"[A-Za-z0-9_.+-]+")
+
+
+def bind_path(value, param):
+    """A bind mount's source or target: absolute, plain components, not ``/``.
+
+    BINDMOUNT is ``SRC:DST,OPT`` items split at blanks, so ':', ',' and blanks
+    cannot be in a path; '$' is not expanded there, so it is refused too.
+    """
+    text = _text(value, param)
+    parts = text.split("/")[1:]
+    if not (text.startswith("/") and text != "/" and len(text) <= PATH_MAX_LEN
+            and all(_whole(_BIND_COMPONENT_RE, part) and part not in (".", "..") for part in parts)):
+        raise VzInputError(param, "%r must be an absolute path (at most %d characters, not /) of components "
+                                  "made of letters, digits and '_.+-', without '.', '..', empty components "
+                                  "or a trailing '/'" % (text, PATH_MAX_LEN))
+    return text
+
+
+def bindmount(value, param):
+    """{src (optional), dst, options} -> the same with options in vzctl's order."""
+    if not isinstance(value, dict) or not value.get("dst"):
+        raise VzInputError(param, "each bind mount needs dst (the path inside the container), got %r" % (value,))
+    unknown = sorted(set(value) - {"src", "dst", "options"})
+    if unknown:
+        raise VzInputError(param, "unknown bind mount keys %s" % ", ".join(unknown))
+    options = value.get("options") or []
+    if isinstance(options, str):
+        options = options.split(",") if options else []
+    if not isinstance(options, (list, tuple)) or any(option not in BINDMOUNT_OPTIONS for option in options):
+        raise VzInputError(param, "options must be a list of %s, got %r" % (", ".join(BINDMOUNT_OPTIONS), options))
+    return {"src": bind_path(value["src"], param + " src") if value.get("src") else None,
+            "dst": bind_path(value["dst"], param + " dst"),
+            "options": [option for option in BINDMOUNT_OPTIONS if option in options]}
 
 
 def nameserver(value, param="nameservers"):

@@ -25,7 +25,7 @@ from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import (
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_lxml import etree
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_model import Container
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_settings import (
-    BY_NAME, SETTINGS, Compound, Element, Meta, MetaList, MetaPair, MetaSwitches)
+    BY_NAME, SETTINGS, Compound, Element, Meta, MetaList, MetaPair, MetaRecords, MetaSwitches, from_yes_no)
 
 NS = "https://github.com/openvz-collections/openvz.vz/xmlns/container/1.0"
 NSMAP = {"vz": NS}
@@ -144,12 +144,25 @@ def _write_meta_pair(doc, where, value):
     _sub(doc.meta, _q(where.tag), soft=value[0], hard=value[1])
 
 
+def _write_meta_records(doc, where, values):
+    group = _sub(doc.meta, _q(where.group))
+    for record in values:
+        attrs = {}
+        for attr in where.attrs:
+            value = record.get(attr)
+            if isinstance(value, (list, tuple)):
+                value = ",".join(value)
+            if value:
+                attrs[attr] = value
+        _sub(group, _q(where.item), **attrs)
+
+
 def _write_element(doc, where, value):
     doc.element(where.path).text = _xml_text(value)
 
 
 _WRITERS = {Meta: _write_meta, MetaList: _write_meta_list, MetaSwitches: _write_meta_switches,
-            MetaPair: _write_meta_pair, Element: _write_element}
+            MetaPair: _write_meta_pair, MetaRecords: _write_meta_records, Element: _write_element}
 
 
 def _write_memory(doc, ct):
@@ -209,11 +222,7 @@ def _write_interfaces(doc, ct):
     devices = doc.slot("devices")
     for address in ct.ip_addresses or []:
         interface = _sub(devices, "interface", type="ethernet")
-        ip, _sep, prefix = address.partition("/")
-        attrs = {"address": ip, "family": "ipv6" if ":" in ip else "ipv4"}
-        if prefix:
-            attrs["prefix"] = prefix
-        _sub(interface, "ip", **attrs)
+        _sub(interface, "ip", **_ip_attrs(address))
     for netif in ct.netifs or []:
         interface = _sub(devices, "interface", type="bridge")
         if netif.get("mac"):
@@ -223,10 +232,33 @@ def _write_interfaces(doc, ct):
         if netif.get("host_ifname"):
             _sub(interface, "target", dev=netif["host_ifname"])
         _sub(interface, "guest", dev=netif["ifname"])
-        extra = dict((key, value.lower() if key == "host_mac" else value)
-                     for key, value in ((k, netif.get(k)) for k in ("host_mac", "network")) if value)
+        for address in netif.get("ip_addresses") or []:
+            _sub(interface, "ip", **_ip_attrs(address))
+        for key, family, anywhere in (("gateway", "ipv4", "0.0.0.0"), ("gateway6", "ipv6", "::")):
+            if netif.get(key):
+                # A default route: libvirt's form of a guest interface's gateway.
+                _sub(interface, "route", family=family, address=anywhere, prefix="0", gateway=netif[key])
+        extra = {}
+        for key in _NETIF_META:
+            value = netif.get(key)
+            if isinstance(value, bool):
+                extra[key] = "yes" if value else "no"
+            elif value:
+                extra[key] = value.lower() if key == "host_mac" else value
         if extra:
             _sub(doc.meta, _q("netif"), ifname=netif["ifname"], **extra)
+
+
+# The veth fields libvirt has no element for, as attributes of <vz:netif ifname='...'>.
+_NETIF_META = ("host_mac", "network", "dhcp", "dhcp6")
+
+
+def _ip_attrs(address):
+    ip, _sep, prefix = address.partition("/")
+    attrs = {"address": ip, "family": "ipv6" if ":" in ip else "ipv4"}
+    if prefix:
+        attrs["prefix"] = prefix
+    return attrs
 
 
 def _write_ubc(doc, ct):
@@ -390,8 +422,22 @@ def _read_element(root, meta, where):
     return text, "xml: <%s>" % where.path.replace("/", "><")
 
 
+def _read_meta_records(root, meta, where):
+    group = meta.find(_q(where.group)) if meta is not None else None
+    if group is None:
+        return None
+    label = _meta_label(where.item)
+    records = []
+    for element in group.findall(_q(where.item)):
+        unknown = sorted(set(element.keys()) - set(where.attrs))
+        if unknown:
+            raise VzInputError(label, "unknown attributes %s" % ", ".join(unknown))
+        records.append(dict((attr, element.get(attr)) for attr in where.attrs if element.get(attr) is not None))
+    return records, label
+
+
 _READERS = {Meta: _read_meta, MetaList: _read_meta_list, MetaSwitches: _read_meta_switches,
-            MetaPair: _read_meta_pair, Element: _read_element}
+            MetaPair: _read_meta_pair, MetaRecords: _read_meta_records, Element: _read_element}
 
 # Metadata children the compound code reads, besides the declared ones.
 _COMPOUND_META = ("netif", "ubc")
@@ -502,22 +548,30 @@ def _read_interfaces(root, meta, ct, warnings):
     for interface in root.findall("devices/interface"):
         kind = interface.get("type")
         if kind == "ethernet":
-            for ip in interface.findall("ip"):
-                address = ip.get("address", "")
-                if ip.get("prefix"):
-                    address += "/" + ip.get("prefix")
-                addresses.append(address)
+            if interface.find("route") is not None:
+                raise VzInputError("xml: <route>", "venet (<interface type='ethernet'>) has no gateway of its own; "
+                                                   "a gateway belongs to a veth (<interface type='bridge'>)")
+            addresses += _interface_ips(interface)
         elif kind == "bridge":
             guest = interface.find("guest")
             # libvirt never writes <guest dev>; its define takes the next free ethN.
             dev = guest.get("dev") if guest is not None and guest.get("dev") else next(unnamed)
             mac, source, target = interface.find("mac"), interface.find("source"), interface.find("target")
-            netifs.append({"ifname": dev,
-                           "mac": mac.get("address", "") if mac is not None else None,
-                           "bridge": source.get("bridge") if source is not None else None,
-                           "host_ifname": target.get("dev") if target is not None else None,
-                           "host_mac": extras[dev].get("host_mac") if dev in extras else None,
-                           "network": extras[dev].get("network") if dev in extras else None})
+            netif = {"ifname": dev,
+                     "mac": mac.get("address", "") if mac is not None else None,
+                     "bridge": source.get("bridge") if source is not None else None,
+                     "host_ifname": target.get("dev") if target is not None else None}
+            ips = _interface_ips(interface)
+            if ips:
+                netif["ip_addresses"] = ips
+            netif.update(_interface_gateways(interface))
+            extra = extras.get(dev)
+            for key in _NETIF_META:
+                value = extra.get(key) if extra is not None else None
+                if key in ("dhcp", "dhcp6") and value is not None:
+                    value = from_yes_no(value, "xml: <vz:netif %s>" % key)
+                netif[key] = value
+            netifs.append(netif)
         else:
             raise VzInputError(_PARAM, "<interface type=%r> is not supported by OpenVZ "
                                        "(ethernet for venet, bridge for veth)" % kind)
@@ -525,11 +579,38 @@ def _read_interfaces(root, meta, ct, warnings):
     ct.netifs = BY_NAME["netifs"].parse(netifs, _NETIF_LABELS)
 
 
+def _interface_ips(interface):
+    addresses = []
+    for ip in interface.findall("ip"):
+        address = ip.get("address", "")
+        if ip.get("prefix"):
+            address += "/" + ip.get("prefix")
+        addresses.append(address)
+    return addresses
+
+
+def _interface_gateways(interface):
+    """Default routes (to 0.0.0.0/0, ::/0): a veth's gateways; vzctl has no other routes."""
+    gateways = {}
+    for route in interface.findall("route"):
+        family = route.get("family") or ("ipv6" if ":" in route.get("address", "") else "ipv4")
+        key = "gateway6" if family == "ipv6" else "gateway"
+        if route.get("address") not in ("0.0.0.0", "::") or route.get("prefix", "0") != "0" or route.get("netmask"):
+            raise VzInputError("xml: <route>", "only a default route (address 0.0.0.0 or ::, prefix 0) can be set "
+                                               "on an OpenVZ veth: its gateway")
+        if key in gateways:
+            raise VzInputError("xml: <route>", "one default %s route per interface" % family)
+        gateways[key] = route.get("gateway", "")
+    return gateways
+
+
 # The element each NETIF field is read from, for errors.
 _NETIF_LABELS = {None: "xml: <interface type='bridge'>", "ifname": "xml: <guest dev>",
                  "mac": "xml: <mac address>", "bridge": "xml: <source bridge>",
                  "host_ifname": "xml: <target dev>", "host_mac": "xml: <vz:netif host_mac>",
-                 "network": "xml: <vz:netif network>"}
+                 "network": "xml: <vz:netif network>", "gateway": "xml: <route gateway>",
+                 "gateway6": "xml: <route gateway>", "dhcp": "xml: <vz:netif dhcp>",
+                 "dhcp6": "xml: <vz:netif dhcp6>", "ip_addresses": "xml: <interface type='bridge'><ip>"}
 
 
 def _free_ethernet_names(taken):

@@ -98,7 +98,7 @@ DEVIATIONS = {
     ("create-fakevzpkg", "vzctl create 101 --ostemplate %s" % TEMPLATE): _created("101"),
     ("create-fakevzpkg", "vzctl status 101"): (["VEID 101 exist unmounted down"], [], 0, None),
     ("create-fakevzpkg-vswap-config", "vzctl create 101 --ostemplate %s --config vswap.1024MB" % TEMPLATE):
-    _created("101", "vswap.1024MB"),
+        _created("101", "vswap.1024MB"),
     ("create-uuid-fakevzpkg", "vzctl create %s --ostemplate %s" % (UUID_CT, TEMPLATE)):
         _created(UUID_CT),
     ("create-uuid-fakevzpkg", "vzctl status %s" % UUID_CT):
@@ -244,7 +244,7 @@ def mkct(ctid, name=None, extra=()):
 
 def run_setup(command):
     words = command[len("# setup: MKCT "):]
-    head, _plus, tail = words.partition(" + ")
+    head, _sep, tail = words.partition(" + ")
     parts = head.split()
     ctid = parts[0]
     name = None
@@ -316,7 +316,7 @@ class Replay(object):
                             random_names(body, self.want_names))
             elif header.startswith("new "):
                 spec = header[4:]
-                path, _arrow, link = spec.partition(" -> ")
+                path, _sep, link = spec.partition(" -> ")
                 shown.add(path)
                 got_link, got_text = after.get(path, (None, None))
                 self.expect(cmd + " [link %s]" % path, got_link, link or None)

@@ -150,7 +150,7 @@ def parse_vz7(name):
         line = lines[index]
         if line.startswith("##### sequence "):
             rest = line[len("##### sequence "):]
-            seq_name, _gap, note = rest.partition("  ")
+            seq_name, _sep, note = rest.partition("  ")
             sequences.append(Sequence(seq_name.strip(), note.strip().strip("()")))
             index += 1
             continue

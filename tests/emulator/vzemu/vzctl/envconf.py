@@ -286,10 +286,12 @@ def fill_veth_dev(dst, src):
                 "configure"):
         if src[key] is not None:
             dst[key] = src[key]
+    # copy_ip_param() (common.c) empties the destination list first: a list
+    # given replaces the old one.
     if src["ip"]:
-        dst["ip"] = dst["ip"] + list(src["ip"])
+        dst["ip"] = list(src["ip"])
     if src["ip_del"]:
-        dst["ip_del"] = dst["ip_del"] + list(src["ip_del"])
+        dst["ip_del"] = list(src["ip_del"])
     dst["ip_delall"] = src["ip_delall"]
     return dst
 

@@ -213,10 +213,12 @@ def test_no_address_placeholders_are_dropped():
 def test_netifs():
     ct = _container('NETIF="ifname=eth0,mac=00:18:51:00:00:01,host_ifname=veth101.0,host_mac=00:18:51:00:00:02,'
                     'bridge=vmbr0;ifname=eth1;"\n')
+    # vzctl 4.x's entries have none of vzctl 7's fields.
+    vz7_fields = dict(network=None, gateway=None, gateway6=None, dhcp=None, dhcp6=None, ip_addresses=None)
     assert ct["netifs"] == [
-        {"ifname": "eth0", "mac": "00:18:51:00:00:01", "host_ifname": "veth101.0",
-         "host_mac": "00:18:51:00:00:02", "bridge": "vmbr0", "network": None},
-        {"ifname": "eth1", "mac": None, "host_ifname": None, "host_mac": None, "bridge": None, "network": None},
+        dict({"ifname": "eth0", "mac": "00:18:51:00:00:01", "host_ifname": "veth101.0",
+              "host_mac": "00:18:51:00:00:02", "bridge": "vmbr0"}, **vz7_fields),
+        dict({"ifname": "eth1", "mac": None, "host_ifname": None, "host_mac": None, "bridge": None}, **vz7_fields),
     ]
     assert _container('NETIF=""\n')["netifs"] == []
     assert _container('NETIF=";;"\n')["netifs"] == []

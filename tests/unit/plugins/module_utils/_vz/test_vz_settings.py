@@ -123,6 +123,14 @@ def test_role_vars_list_the_generated_setting_and_integer_keys():
     assert sorted(role_vars["openvz_containers__integer_keys"]) == sorted(["ctid"] + integers)
 
 
+def test_role_passes_its_items_whole_so_every_generated_parameter_reaches_the_module():
+    tasks = yaml.safe_load((ROLE / "tasks" / "main.yml").read_text())
+    converging = [task["openvz.vz.containers"] for task in tasks if "openvz.vz.containers" in task]
+    assert [args["containers"] for args in converging] == ["{{ openvz_containers }}"]
+    assert converging[0]["defaults"] == "{{ openvz_containers_defaults }}"
+    assert not [task for task in tasks if "openvz.vz.container" in task]
+
+
 # ----------------------------------------------------------- the table itself
 
 def test_each_conf_key_and_option_belongs_to_one_setting():
@@ -166,6 +174,15 @@ def _xml(body, meta=""):
     ({"iolimit": "2G"}, _xml("", "<vz:iolimit>2147483648</vz:iolimit>"), "iolimit"),
     ({"iopslimit": "\u0662"}, _xml("", "<vz:iopslimit>\u0662</vz:iopslimit>"), "iopslimit"),
     ({"diskinodes": "10:5"}, _xml("", "<vz:diskinodes soft='10' hard='5'/>"), "diskinodes"),
+    ({"cpumask": "1-0"}, _xml("", "<vz:cpumask>1-0</vz:cpumask>"), "cpumask"),
+    ({"nodemask": "auto"}, _xml("", "<vz:nodemask>auto</vz:nodemask>"), "nodemask"),
+    ({"memguarantee": "\u0665"}, _xml("", "<vz:memguarantee>\u0665</vz:memguarantee>"), "memguarantee"),
+    ({"bindmounts": [{"dst": "/mnt/a b"}]}, _xml("", "<vz:bindmounts><vz:bindmount dst='/mnt/a b'/></vz:bindmounts>"),
+     "bindmounts dst"),
+    ({"netifs": [{"ifname": "eth0", "gateway": "192.0.2.1/24"}]},
+     _xml("<devices><interface type='bridge'><guest dev='eth0'/>"
+          "<route family='ipv4' address='0.0.0.0' prefix='0' gateway='192.0.2.1/24'/></interface></devices>"),
+     "netifs[0].gateway"),
 ])
 def test_parameters_and_xml_refuse_the_same_values(params, xml, label):
     with pytest.raises(VzInputError) as from_params:
@@ -182,6 +199,11 @@ def test_parameters_and_xml_refuse_the_same_values(params, xml, label):
     ({"iolimit": "10M"}, _xml("", "<vz:iolimit>10485760</vz:iolimit>")),
     ({"iopslimit": 100}, _xml("", "<vz:iopslimit>100</vz:iopslimit>")),
     ({"diskinodes": "200000:220000"}, _xml("", "<vz:diskinodes soft='200000' hard='220000'/>")),
+    ({"cpumask": "3,0-1", "nodemask": "all"}, _xml("", "<vz:cpumask>0-1,3</vz:cpumask><vz:nodemask>all</vz:nodemask>")),
+    ({"memguarantee": "40", "autostop": "stop"}, _xml("", "<vz:memguarantee>40</vz:memguarantee>"
+                                                          "<vz:autostop>stop</vz:autostop>")),
+    ({"bindmounts": [{"src": "/srv/a", "dst": "/mnt/a", "options": ["ro", "nosuid"]}]},
+     _xml("", "<vz:bindmounts><vz:bindmount src='/srv/a' dst='/mnt/a' options='nosuid,ro'/></vz:bindmounts>")),
 ])
 def test_parameters_and_xml_accept_the_same_values_alike(params, xml):
     wanted = vz_params.container_from_params(params)
@@ -272,7 +294,9 @@ def test_a_vzctl_7_netif_with_several_addresses_is_read():
                     'network=Bridged,gw=192.168.1.1,gw6=2001:db8::1,configure=all,ip=192.168.1.5/255.255.255.0,'
                     'ip6=2001:db8::10/64,2001:db8::11/64"\n')
     assert current.netifs == [{"ifname": "eth0", "mac": "C4:37:72:4D:D7:27", "host_ifname": "veth724dd727",
-                               "host_mac": "FE:37:72:5F:2C:A2", "bridge": None, "network": "Bridged"}]
+                               "host_mac": "FE:37:72:5F:2C:A2", "bridge": None, "network": "Bridged",
+                               "gateway": "192.168.1.1", "gateway6": "2001:db8::1", "dhcp": None, "dhcp6": None,
+                               "ip_addresses": ["192.168.1.5/24", "2001:db8::10/64", "2001:db8::11/64"]}]
     from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzConfigError
     with pytest.raises(VzConfigError):
         _host('NETIF="ifname=eth0,mac=C4:37:72:4D:D7:27,junk"\n')
