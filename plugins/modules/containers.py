@@ -193,6 +193,30 @@ options:
                 which a host bridges to its physical network.
               - 1 to 64 letters, digits, C(_ . -), starting with a letter or digit.
             type: str
+          ip_addresses:
+            description:
+              - OpenVZ 7 only. The exact list of the veth's own addresses (set inside the container by vzctl),
+                each optionally with a C(/prefix) of at least 1; the same form as O(containers[].ip_addresses).
+              - Set whole (C(--ifname X --ipdel all) and one C(--ipadd) each); V([]) removes all.
+              - vzctl 7 turns DHCP off for the family of an address set, and keeps no IPv4 (IPv6) address
+                of a veth with O(containers[].netifs[].dhcp) (O(containers[].netifs[].dhcp6)); asking for
+                both is refused.
+            type: list
+            elements: str
+          gateway:
+            description: OpenVZ 7 only. The veth's IPv4 default gateway (C(--gw)), an address without a
+              prefix.
+            type: str
+          gateway6:
+            description: OpenVZ 7 only. The veth's IPv6 default gateway (C(--gw6)), an address without a
+              prefix.
+            type: str
+          dhcp:
+            description: OpenVZ 7 only. Configure the veth's IPv4 address by DHCP (C(--dhcp yes|no)).
+            type: bool
+          dhcp6:
+            description: OpenVZ 7 only. Configure the veth's IPv6 address by DHCP (C(--dhcp6 yes|no)).
+            type: bool
       nameservers:
         description:
           - DNS servers, in order; V(inherit) uses the host's.
@@ -233,6 +257,56 @@ options:
         description:
           - CPU weight, 8 to 500000 (vzctl's own bounds).
         type: raw
+      cpumask:
+        description:
+          - The CPUs the container may run on (C(CPUMASK)), as numbers and ranges from 0 to 4095 such as
+            V(0-1,3); V(all) for every CPU (no mask), V(auto) for the CPUs of O(containers[].nodemask).
+          - Compared in vzctl's form (sorted ranges; vzctl 7 stores V(all) as an empty value).
+        type: str
+      nodemask:
+        description:
+          - The NUMA nodes the container may use (C(NODEMASK)), the same form as O(containers[].cpumask)
+            without V(auto).
+        type: str
+      memguarantee:
+        description:
+          - OpenVZ 7 only. The share of O(containers[].memory) guaranteed to the container (C(MEMGUARANTEE)),
+            a percentage from 0 to 100 (an integer in ASCII digits), or V(auto) for vzctl's default.
+        type: raw
+      autostop:
+        description:
+          - OpenVZ 7 only. What the host does with the running container when it shuts down (C(AUTOSTOP)).
+        type: str
+        choices:
+          - stop
+          - suspend
+      bindmounts:
+        description:
+          - OpenVZ 7 only. The exact list of host directories bind-mounted into the container (C(BINDMOUNT)).
+          - Set whole (C(--bindmount_del all) and one C(--bindmount_add) each, in one call); V([]) removes
+            all.
+          - Paths are absolute, at most 1024 characters of letters, digits, C(_ . + -) components, without
+            C(.), C(..), empty components, a trailing C(/), or C(/) itself.
+        type: list
+        elements: dict
+        suboptions:
+          src:
+            description: The host directory; without it, vzctl mounts a directory of the container's private
+              area.
+            type: str
+          dst:
+            description: The mount point inside the container.
+            type: str
+            required: true
+          options:
+            description: Mount options; compared as a set.
+            type: list
+            elements: str
+            choices:
+              - nosuid
+              - noexec
+              - nodev
+              - ro
       iolimit:
         description:
           - Disk I/O bandwidth limit in bytes per second (C(IOLIMIT)), for example V(10M); V(0) = no limit.
@@ -387,6 +461,22 @@ options:
           network:
             description: As O(containers[].netifs.network).
             type: str
+          ip_addresses:
+            description: As O(containers[].netifs.ip_addresses).
+            type: list
+            elements: str
+          gateway:
+            description: As O(containers[].netifs.gateway).
+            type: str
+          gateway6:
+            description: As O(containers[].netifs.gateway6).
+            type: str
+          dhcp:
+            description: As O(containers[].netifs.dhcp).
+            type: bool
+          dhcp6:
+            description: As O(containers[].netifs.dhcp6).
+            type: bool
       nameservers:
         description: As O(containers[].nameservers).
         type: list
@@ -413,6 +503,42 @@ options:
       cpuunits:
         description: As O(containers[].cpuunits).
         type: raw
+      cpumask:
+        description: As O(containers[].cpumask).
+        type: str
+      nodemask:
+        description: As O(containers[].nodemask).
+        type: str
+      memguarantee:
+        description: As O(containers[].memguarantee).
+        type: raw
+      autostop:
+        description: As O(containers[].autostop).
+        type: str
+        choices:
+          - stop
+          - suspend
+      bindmounts:
+        description: As O(containers[].bindmounts).
+        type: list
+        elements: dict
+        suboptions:
+          src:
+            description: As O(containers[].bindmounts.src).
+            type: str
+          dst:
+            description: As O(containers[].bindmounts.dst).
+            type: str
+            required: true
+          options:
+            description: As O(containers[].bindmounts.options).
+            type: list
+            elements: str
+            choices:
+              - nosuid
+              - noexec
+              - nodev
+              - ro
       iolimit:
         description: As O(containers[].iolimit).
         type: str
