@@ -83,8 +83,7 @@ def test_options_named_like_secrets_say_whether_they_are(module, monkeypatch):
     def walk(spec, prefix=""):
         for name, option in spec.items():
             yield prefix + name, name, option
-            for found in walk(option.get("options") or {}, prefix + name + "."):
-                yield found
+            yield from walk(option.get("options") or {}, prefix + name + ".")
 
     unsaid = [path for path, name, option in walk(_runtime_spec(module, monkeypatch))
               if PASSWORD_MATCH.search(name) and option.get("no_log") is None]
