@@ -16,7 +16,7 @@ VENV_STAMP := $(VENV)/.installed-requirements-dev
 VENV_CORE216 := .venv-core216
 VENV_CORE216_STAMP := $(VENV_CORE216)/.installed-ansible-core-2.16
 
-APT_PACKAGES := busybox-static libxml2-utils libvirt-clients util-linux openssh-server openssh-client iproute2 python3
+APT_PACKAGES := busybox-static libxml2-utils libvirt-clients util-linux openssh-server openssh-client iproute2 python3 sudo
 
 # ansible-test 2.19 bootstraps pip 24.2 from a download this machine cannot
 # reach; it uses a script cached under this name instead (see

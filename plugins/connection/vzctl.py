@@ -22,6 +22,8 @@ description:
     written into the container's root directory from the hypervisor side, and a symlink
     planted inside the container cannot redirect a write onto the hypervisor.
   - The inventory plugin P(openvz.vz.openvz#inventory) sets every variable this plugin needs.
+  - Over SSH one control master per hypervisor (user, address and port) carries every task of a
+    play, whatever the number of containers and forks; a C(reset_connection) meta task stops it.
 author:
   - openvz.vz maintainers (@openvz-collections)
 extends_documentation_fragment:
@@ -29,6 +31,16 @@ extends_documentation_fragment:
   - openvz.vz.hypervisor_ssh
   - openvz.vz.hypervisor_ssh.connection
 options:
+  pipelining:
+    description:
+      - Whether a module is sent to the container's Python on standard input (one C(vzctl exec2) a
+        task) instead of being copied into a temporary directory and run from there (six for a ping).
+      - On by default, unlike most connection plugins. Their reason to keep it off, C(sudo) with
+        C(requiretty), does not apply here, as C(vzctl exec2) gives the command no terminal with or
+        without pipelining; whatever C(become) works without it works with it.
+      - Ansible turns pipelining off by itself for C(become) methods that cannot pipeline
+        (C(ansible.builtin.su)), for C(async) tasks and with C(ANSIBLE_KEEP_REMOTE_FILES).
+    default: true
   remote_addr:
     description:
       - ID (or name) of the container on the hypervisor, in ASCII digits, or a container name
@@ -85,9 +97,12 @@ options:
   ssh_args:
     description:
       - Arguments given to every ssh call. The default shares one connection per hypervisor
-        between tasks (a control master in O(control_path_dir)).
+        between tasks (a control master in O(control_path_dir)), kept ten minutes after its last
+        use so that a hypervisor left idle while other hosts run a long task still has it.
+      - With a C(ControlPath) of your own here (or in O(ssh_common_args), O(ssh_extra_args)) ssh
+        alone decides when to log in, and on a play's first task each fork may log in by itself.
     type: str
-    default: -C -o ControlMaster=auto -o ControlPersist=60s
+    default: -C -o ControlMaster=auto -o ControlPersist=10m
     ini:
       - section: ssh_connection
         key: ssh_args
@@ -125,7 +140,7 @@ options:
       - name: ansible_openvz_vzctl_executable
 notes:
   - Commands run as root inside the container (what C(vzctl exec) does); the remote user is
-    ignored. Use C(become) (for example C(become_method=su)) to run as another user.
+    ignored. Use C(become) (C(become_method=sudo) or C(su)) to run as another user.
   - C(become) methods that ask for a password are not supported, there is no terminal.
   - With C(become_method=su) Ansible itself turns pipelining off for the task.
   - C(vzctl exec) gives commands the environment C(HOME=/), C(TERM), C(PATH) only.
@@ -202,9 +217,9 @@ class Connection(ConnectionBase):
                 "'_ . + -', starting with a letter or digit); set ansible_openvz_ctid" % ctid)
         return ctid
 
-    def _connect(self):
-        if not self._connected:
-            self._hypervisor = Hypervisor(
+    def _new_hypervisor(self):
+        try:
+            return Hypervisor(
                 address=self.get_option("hypervisor"),
                 transport=self.get_option("hypervisor_transport"),
                 user=self.get_option("hypervisor_user"),
@@ -218,6 +233,12 @@ class Connection(ConnectionBase):
                 host_key_checking=self.get_option("host_key_checking"),
                 timeout=self.get_option("timeout"),
             )
+        except ValueError as exc:
+            raise AnsibleConnectionFailure("openvz.vz.vzctl: %s" % exc) from exc
+
+    def _connect(self):
+        if not self._connected:
+            self._hypervisor = self._new_hypervisor()
             display.vvv("OPENVZ: container %s on %s (%s)" % (
                 self.ctid, self._hypervisor.label, self._hypervisor.transport), host=self.ctid)
             self._connected = True
@@ -280,6 +301,21 @@ class Connection(ConnectionBase):
             _unlink(b_out_path)
             raise AnsibleError("failed to fetch %s from container %s: %s" % (
                 in_path, self.ctid, to_text(err).strip()))
+
+    def reset(self):
+        """Forget the hypervisor; over SSH stop its control master so the next task logs in anew.
+
+        Called by ``meta: reset_connection`` (on a fresh instance, options set,
+        never connected) and by ``wait_for_connection`` between its tries.
+        """
+        hypervisor = self._hypervisor or self._new_hypervisor()
+        try:
+            if hypervisor.stop_master():
+                display.vvv("OPENVZ: stopped the control master to %s" % hypervisor.label)
+        except HypervisorError as exc:
+            display.warning("openvz.vz.vzctl: could not reset the connection to %s: %s" % (hypervisor.label, exc))
+        self._hypervisor = None
+        self.close()
 
     def close(self):
         self._connected = False

@@ -11,12 +11,17 @@ only shell that sees it on the hypervisor.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import re
 import shlex
 import subprocess
+import tempfile
 
-DEFAULT_SSH_ARGS = "-C -o ControlMaster=auto -o ControlPersist=60s"
+# Long enough that a hypervisor idle while other hosts run a long task keeps
+# its connection for the rest of the play (ansible's own ssh default is 60s).
+DEFAULT_SSH_ARGS = "-C -o ControlMaster=auto -o ControlPersist=10m"
 LOCAL, SSH = "local", "ssh"
 
 
@@ -58,17 +63,28 @@ class Hypervisor:
     def label(self):
         return self.address if self.transport == SSH else "localhost"
 
+    @property
+    def control_path(self):
+        """The control socket chosen here, or None (no persistent master, or the user's own ControlPath).
+
+        One per user, address and port, whatever the container or task, so
+        every task of a play on that hypervisor shares one master.
+        """
+        if self.transport != SSH or not self.control_path_dir or "ControlPersist" not in self.ssh_args \
+                or "ControlPath" in self.ssh_args + self.ssh_common_args + self.ssh_extra_args:
+            return None
+        # Short: a unix socket path has room for ~100 bytes (ssh's %C alone takes 40).
+        key = "%s@%s:%s" % (self.user or "", self.address, self.port or "")
+        return os.path.join(os.path.expanduser(self.control_path_dir),
+                            "ovz-" + hashlib.sha1(key.encode()).hexdigest()[:10])
+
     def ssh_options(self):
         """Everything between ``ssh`` and the destination."""
         args = shlex.split(self.ssh_args)
-        if self.control_path_dir and "ControlPersist" in self.ssh_args \
-                and "ControlPath" not in self.ssh_args + self.ssh_common_args + self.ssh_extra_args:
-            cp_dir = os.path.expanduser(self.control_path_dir)
-            os.makedirs(cp_dir, mode=0o700, exist_ok=True)
-            # Short: a unix socket path has room for ~100 bytes (ssh's %C alone takes 40).
-            key = "%s@%s:%s" % (self.user or "", self.address, self.port or "")
-            args += ["-o", "ControlPath=%s" % os.path.join(
-                cp_dir, "ovz-" + hashlib.sha1(key.encode()).hexdigest()[:10])]
+        control_path = self.control_path
+        if control_path:
+            os.makedirs(os.path.dirname(control_path), mode=0o700, exist_ok=True)
+            args += ["-o", "ControlPath=%s" % control_path]
         # Standard input carries data (modules, files): nothing may prompt on it.
         args += ["-o", "BatchMode=yes"]
         if not self.host_key_checking:
@@ -98,6 +114,8 @@ class Hypervisor:
         Raises HypervisorError when ssh itself fails (exit 255) or the
         program cannot be started.
         """
+        if self.transport == SSH:
+            self.ensure_master()
         argv = self.argv(command)
         if stdin is None or isinstance(stdin, bytes):
             stdin_arg, data = subprocess.PIPE, stdin or b""
@@ -114,3 +132,59 @@ class Hypervisor:
             raise HypervisorError("ssh to %s failed: %s" % (
                 self.address, err.decode("utf-8", "replace").strip() or "exit code 255"))
         return proc.returncode, out or b"", err
+
+    def ensure_master(self):
+        """Start the control master once, before any command needs it.
+
+        Left to ``ControlMaster=auto``, every fork that finds no socket logs
+        in by itself and all but one of those logins stay unshared (one
+        login per fork on a play's first task). A lock next to the socket
+        lets one process log in as the master; the others wait for it and
+        then share it.
+        """
+        path = self.control_path
+        if path is None or os.path.exists(path) or not self._starts_a_master():
+            return
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        with open(path + ".lock", "a", encoding="ascii") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if os.path.exists(path):
+                return
+            # -f: ssh goes to the background once logged in, holding the
+            # files it was given; a file, unlike a pipe, is not waited on.
+            with tempfile.TemporaryFile() as errors:
+                proc = subprocess.run([self.ssh_executable] + self.ssh_options() + ["-N", "-f", self.address],
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
+                                      check=False)
+                errors.seek(0)
+                text = errors.read().decode("utf-8", "replace").strip()
+            if proc.returncode != 0:
+                raise HypervisorError("ssh to %s failed: %s" % (self.address, text or "exit code %d" % proc.returncode))
+
+    def _starts_a_master(self):
+        """Whether ssh, given these arguments, makes itself the master (else ``-N -f`` would just linger)."""
+        # ssh keeps the first value an option is given.
+        match = re.search(r"ControlMaster\s*[= ]\s*(\w+)", " ".join(
+            (self.ssh_args, self.ssh_common_args, self.ssh_extra_args)), re.IGNORECASE)
+        return bool(match) and match.group(1).lower() in ("auto", "yes")
+
+    def stop_master(self):
+        """Ask the control master, if one runs, to stop taking sessions: the next command logs in anew.
+
+        ``ssh -O stop`` (as ansible's ssh connection's reset does): the
+        socket goes at once, sessions still open finish, then the master
+        exits. Returns whether a master was running.
+        """
+        if self.transport != SSH:
+            return False
+        base = [self.ssh_executable] + self.ssh_options()
+        check = subprocess.run(base + ["-O", "check", self.address], stdin=subprocess.DEVNULL,
+                               capture_output=True, check=False)
+        if check.returncode != 0:
+            return False
+        stop = subprocess.run(base + ["-O", "stop", self.address], stdin=subprocess.DEVNULL,
+                              capture_output=True, check=False)
+        if stop.returncode != 0:
+            raise HypervisorError("ssh -O stop for %s failed: %s" % (
+                self.address, stop.stderr.decode("utf-8", "replace").strip() or "exit code %d" % stop.returncode))
+        return True
