@@ -30,7 +30,7 @@ class ModuleDocFragment(object):
     # (container reports "absent", container_info "paused" on OpenVZ 7).
     CONTAINER = r"""
 ctid:
-  description: Container ID, a number or (OpenVZ 7) a UUID in lower case.
+  description: Container ID, a number or (OpenVZ 7) a UUID in lower case; always a string, so compare it with a string (V("101")), not a number.
   type: str
 uuid:
   description: The container's UUID (OpenVZ 7 C(UUID) in C(ve.conf), else the C(#UUID:) comment libvirt keeps), or null.
@@ -38,29 +38,107 @@ uuid:
 name:
   description: Container name, or null (C(vzlist) and C(prlctl list) show V(-) for none).
   type: str
+description:
+  description: Free text description (C(DESCRIPTION)), or null.
+  type: str
+ostemplate:
+  description: OS template the container was created from (without the leading V(.) vzctl 7 stores).
+  type: str
+profile:
+  description: Configuration profile it was created from (C(ORIGIN_SAMPLE)), or null.
+  type: str
+layout:
+  description: Private area layout, V(simfs) or V(ploop).
+  type: str
+private:
+  description: Private area path.
+  type: str
+root:
+  description: Mount point path.
+  type: str
 hostname:
   description: Host name.
   type: str
 ip_addresses:
-  description: venet addresses.
+  description: venet addresses, with a C(/prefix) where one is set.
   type: list
   elements: str
-netifs:
-  description: veth interfaces (ifname, mac, host_ifname, host_mac, bridge).
+nameservers:
+  description: DNS servers, in order.
   type: list
-  elements: dict
+  elements: str
+searchdomains:
+  description: DNS search domains, in order.
+  type: list
+  elements: str
+onboot:
+  description: Whether the container starts when the host boots, or null when not set.
+  type: bool
 memory:
   description: RAM in bytes, or null when unlimited.
   type: int
 swap:
   description: Swap in bytes, or null.
   type: int
+cpus:
+  description: Number of CPUs the container sees, or null when not limited.
+  type: int
+cpulimit:
+  description: CPU limit in percent of one CPU, or null.
+  type: int
+cpuunits:
+  description: CPU weight, or null.
+  type: int
+cpumask:
+  description: CPU list in vzctl's form (V(all) when every CPU), V(auto), or null when none is set.
+  type: str
+nodemask:
+  description: NUMA node list in vzctl's form (V(all) when every node), or null when none is set.
+  type: str
+memguarantee:
+  description: Guaranteed share of RAM in percent (OpenVZ 7), V(auto), or null.
+  type: raw
+iolimit:
+  description: Disk I/O bandwidth limit in bytes per second, or null.
+  type: int
+iopslimit:
+  description: Disk I/O operations per second limit, or null.
+  type: int
 diskspace:
   description: Disk quota in bytes (soft, hard).
   type: dict
-ostemplate:
-  description: OS template the container was created from.
+diskinodes:
+  description: Inode quota (soft, hard).
+  type: dict
+features:
+  description: Features switched on (true) or off (false), by name.
+  type: dict
+capabilities:
+  description: Capabilities switched on (true) or off (false), by lower-case name.
+  type: dict
+devnodes:
+  description: Device nodes, each C(DEVICE:PERMS).
+  type: list
+  elements: str
+stop_timeout:
+  description: Seconds vzctl waits for a clean stop (OpenVZ 6), or null.
+  type: int
+autostop:
+  description: What the host does with the container when it shuts down (OpenVZ 7), V(stop), V(suspend) or null.
   type: str
+bindmounts:
+  description: Bind mounts (src, dst, options) on OpenVZ 7, or null.
+  type: list
+  elements: dict
+ubc:
+  description: UBC limits the config sets (OpenVZ 6 profiles), by lower-case name, each barrier and limit.
+  type: dict
+netifs:
+  description:
+    - veth interfaces (ifname, mac, host_ifname, host_mac, bridge, network, gateway, gateway6, dhcp, dhcp6,
+      ip_addresses); what the host's vzctl does not keep is null.
+  type: list
+  elements: dict
 """
 
     # What a module that runs an OpenVZ tool returns when a run fails

@@ -42,14 +42,21 @@ def test_demo_creates_changes_and_is_rerun_safe(openvz_host, run_playbook):
     assert first.task("Give db1 more memory (only this setting changes)")["result"]["commands"] == [
         ["vzctl", "set", "102", "--ram", "2G", "--save"]]
     assert first.task("Check that the re-run changed nothing")["status"] == "ok"
+    # The preview predicted exactly that call, showed it as a diff, and ran nothing.
+    preview = first.task("Preview giving db1 more memory (check mode and diff, nothing changes yet)")["result"]
+    assert preview["commands"] == [["vzctl", "set", "102", "--ram", "2G", "--save"]]
+    assert "2097152" in preview["diff"]["after"] and "2097152" not in preview["diff"]["before"]
 
     before = openvz_host.snapshot_files()
     openvz_host.clear_calls()
     second = run_playbook(DEMO)
     assert second.rc == 0, str(second)
     changed = [t["name"] for t in second.changed_tasks]
-    # db1's memory goes back to 1G and then to 2G again: the demo's one change.
-    assert changed == ["Converge the containers", "Give db1 more memory (only this setting changes)"]
+    # db1's memory goes back to 1G and then to 2G again: the demo's one change
+    # (the preview before it reports the change it would make).
+    assert changed == ["Converge the containers",
+                       "Preview giving db1 more memory (check mode and diff, nothing changes yet)",
+                       "Give db1 more memory (only this setting changes)"]
     assert [c["argv"] for c in openvz_host.mutating_calls()] == [
         ["set", "102", "--ram", "1G", "--save"], ["set", "102", "--ram", "2G", "--save"]]
     assert openvz_host.snapshot_files() == before

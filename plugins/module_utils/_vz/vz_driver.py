@@ -9,7 +9,7 @@ __metaclass__ = type
 import os
 
 from ansible_collections.openvz.vz.plugins.module_utils._vz import (
-    vz_conf, vz_facts, vz_model, vz_pending, vz_plan, vz_preflight, vz_settings, vz_validate, vz_xml)
+    vz_conf, vz_facts, vz_model, vz_params, vz_pending, vz_plan, vz_preflight, vz_settings, vz_validate, vz_xml)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzError, VzInputError
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import ABSENT, STOPPED, parse_status
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import run_in_order
@@ -19,15 +19,52 @@ from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import run
 HOST_CPUS = os.cpu_count()
 
 
+def desired_from_params(params, warnings):
+    """The container a module's parameters (or their ``xml``) declare; the document's
+    warnings are appended to ``warnings``."""
+    if params["xml"] is None:
+        return vz_params.container_from_params(params)
+    desired = vz_xml.from_xml(params["xml"], warnings)
+    identity = vz_params.container_from_params({"ctid": params["ctid"], "name": params["name"]})
+    desired.ctid = identity.ctid or desired.ctid
+    desired.name = identity.name or desired.name
+    return desired
+
+
+class Prepared(object):
+    """One container's checked plan: what ``Driver.execute`` runs.
+
+    ``done`` is a finished result when there is nothing to plan (an absent
+    container asked by name to be absent)."""
+
+    def __init__(self, ctid, current, plan, final, sets_password, warnings, done=None):
+        self.ctid = ctid
+        self.current = current
+        self.plan = plan
+        self.final = final
+        self.sets_password = sets_password
+        self.warnings = warnings
+        self.done = done
+
+    @property
+    def changed(self):
+        return bool(self.plan.changed) if self.done is None else self.done["changed"]
+
+
 class Driver(object):
-    def __init__(self, runner, check_mode=False, diff=True):
+    def __init__(self, runner, check_mode=False, diff=True, statuses=None, globals_=None, vz7=None):
         """``diff`` False: the result's diff has no before-document (nobody shows it), so
-        none is built; the resulting ``xml`` is always returned."""
+        none is built; the resulting ``xml`` is always returned.
+
+        ``statuses`` maps CTIDs to their run state as one vzlist call gave them
+        for the whole host, so reading a listed container spawns nothing;
+        ``globals_`` (vz.conf) and ``vz7`` may likewise be known already."""
         self.runner = runner
         self.check_mode = check_mode
         self.diff = diff
-        self._globals = None
-        self._vz7 = None
+        self.statuses = statuses
+        self._globals = globals_
+        self._vz7 = vz7
 
     @property
     def vz7(self):
@@ -64,7 +101,9 @@ class Driver(object):
             return None
         conf = vz_conf.read_conf(path)
         current = vz_model.container_from_conf(ctid, conf, self.globals)
-        if with_status:
+        if with_status and self.statuses is not None and ctid in self.statuses:
+            current.status = self.statuses[ctid]
+        elif with_status:
             _rc, out, _err = self.runner.run(["vzctl", "status", ctid])
             current.status = parse_status(out)
             if current.status == ABSENT:
@@ -160,14 +199,28 @@ class Driver(object):
                  vcpu_default=False):
         """``vcpu_default``: ``desired.cpus`` came from a document's ``<vcpu>``, which libvirt
         fills with the host's CPU count when CPUS is unset; that count then means "unset"."""
+        return self.execute(self.prepare(desired, state, force, password, update_password, vcpu_default))
+
+    def prepare(self, desired, state, force=False, password=None, update_password="on_create",
+                vcpu_default=False):
+        """The plan for one container, checked whole; nothing on the host changes."""
         try:
-            return self._converge(desired, state, force, password, update_password, vcpu_default)
+            return self._prepare(desired, state, force, password, update_password, vcpu_default)
         except VzError as exc:
             if getattr(exc, "executed", None) is None:
                 exc.executed = []
             raise
 
-    def _converge(self, desired, state, force, password, update_password, vcpu_default):
+    def execute(self, prepared):
+        """Run a prepared plan (not in check mode) and return the module result."""
+        try:
+            return self._execute(prepared)
+        except VzError as exc:
+            if getattr(exc, "executed", None) is None:
+                exc.executed = []
+            raise
+
+    def _prepare(self, desired, state, force, password, update_password, vcpu_default):
         if desired.ctid is not None:
             vz_validate.host_ctid(desired.ctid, self.vz7)
         host_warnings = []
@@ -176,9 +229,10 @@ class Driver(object):
         if ctid is None:
             if state == "absent" and desired.name:
                 # Nothing by that name: already absent.
-                return {"changed": False, "commands": [], "warnings": [], "xml": "",
-                        "container": {"ctid": None, "name": desired.name, "status": ABSENT},
-                        "diff": {"before": "", "after": ""}}
+                return Prepared(None, None, None, None, None, [], done={
+                    "changed": False, "commands": [], "warnings": [], "xml": "",
+                    "container": {"ctid": None, "name": desired.name, "status": ABSENT},
+                    "diff": {"before": "", "after": ""}})
             raise VzInputError("ctid", "container %r does not exist; give ctid to create it"
                                % desired.name if desired.name else "ctid or name is required")
         desired.ctid = ctid
@@ -204,14 +258,20 @@ class Driver(object):
             self.preflight(ctid, current, desired, base_keys)
             final = (current or predicted).merged(desired)
             final.status = plan.final_status
+        return Prepared(ctid, current, plan, final, password is not None, host_warnings + plan.warnings)
+
+    def _execute(self, prepared):
+        if prepared.done is not None:
+            return dict(prepared.done)
+        ctid, current, plan, final = prepared.ctid, prepared.current, prepared.plan, prepared.final
         result = {
             "changed": plan.changed,
             "commands": [step.argv for step in plan.steps],
-            "warnings": host_warnings + plan.warnings,
+            "warnings": list(prepared.warnings),
         }
         before_xml = vz_xml.to_xml(current, HOST_CPUS) if self.diff and current is not None else ""
         if not self.check_mode:
-            self._run(ctid, current, plan, password is not None)
+            self._run(ctid, current, plan, prepared.sets_password)
             if final is not None and plan.changed:
                 final = self.read(ctid, with_status=False)
                 final.status = plan.final_status

@@ -17,7 +17,8 @@ def run_and_exit(module, converge):
     """Exit with ``converge()``'s result; a VzError becomes fail_json with its details.
 
     ``warnings`` in the result become module warnings, and ``diff`` is only
-    returned in diff mode.
+    returned in diff mode. A result with ``failed`` (some of several
+    containers failed) goes out through fail_json with all its details.
     """
     try:
         result = converge()
@@ -27,4 +28,6 @@ def run_and_exit(module, converge):
         module.warn(warning)
     if not module._diff:
         result.pop("diff", None)
+    if result.pop("failed", False):
+        module.fail_json(**result)
     module.exit_json(**result)

@@ -28,8 +28,8 @@ def is_pending(ctid):
 
 
 def mark(ctid):
-    if not os.path.isdir(PENDING_DIR):
-        os.makedirs(PENDING_DIR, 0o700)
+    # exist_ok: the containers module creates containers side by side.
+    os.makedirs(PENDING_DIR, 0o700, exist_ok=True)
     with open(_path(ctid), "w"):
         pass
 

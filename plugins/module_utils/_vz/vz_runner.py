@@ -123,6 +123,44 @@ def _exited(proc):
         return True
 
 
+class StopFlag(object):
+    """A stop signal the main thread caught for tools that run in other threads.
+
+    Only the main thread may handle signals; while worker threads run tools
+    (the containers module), ``catching()`` records a stop signal here and each
+    worker's wait sees it within a second and kills its tool's group."""
+
+    def __init__(self):
+        self.signum = None
+
+    def _record(self, signum, _frame):
+        if self.signum is None:
+            self.signum = signum
+
+    def catching(self):
+        return _Catching(self)
+
+
+class _Catching(object):
+    def __init__(self, flag):
+        self.flag = flag
+        self.previous = {}
+
+    def __enter__(self):
+        for signum in STOP_SIGNALS:
+            current = signal.getsignal(signum)
+            if current == signal.SIG_IGN:
+                continue
+            signal.signal(signum, self.flag._record)
+            self.previous[signum] = current
+        return self.flag
+
+    def __exit__(self, *exc):
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        return False
+
+
 class _StopSignals(object):
     """While a tool runs: SIGTERM, SIGINT and SIGHUP are recorded, not acted on, and wake the wait.
 
@@ -132,7 +170,8 @@ class _StopSignals(object):
     A signal the module ignores (SIG_IGN, as under nohup) is left alone.
     """
 
-    def __init__(self):
+    def __init__(self, flag=None):
+        self.flag = flag
         self.caught = []
         self.fd = None
         self._previous = {}
@@ -169,6 +208,8 @@ class _StopSignals(object):
     def check(self):
         if self.caught:
             raise _Stop(self.caught[0])
+        if self.flag is not None and self.flag.signum is not None:
+            raise _Stop(self.flag.signum)
         if _abandoned():
             raise _Stop(ABANDONED)
 
@@ -194,14 +235,23 @@ class Runner(object):
     (``fail_json``) naming the ``timeout`` parameter, before any tool runs.
     """
 
-    def __init__(self, module, timeout=None):
+    def __init__(self, module, timeout=None, stop=None, paths=None):
+        """``stop`` (a StopFlag) and ``paths`` (resolved tools) may be shared by
+        runners in several threads; resolve every tool in the main thread first."""
         if timeout is not None and timeout < 0:
             module.fail_json(msg="timeout: must be 0 (no limit) or a positive number of seconds, got %s"
                              % (timeout,))
         self.module = module
         self.timeout = timeout or None
-        self._paths = {}
+        self.stop = stop
+        self._paths = {} if paths is None else paths
         self._interrupted = None  # the signal that stopped a tool, once one has
+
+    def resolve(self, *tools):
+        """Look the tools up now (fail_json when one is missing): a worker thread must not exit the module."""
+        for tool in tools:
+            self._binary(tool)
+        return self._paths
 
     def _binary(self, tool):
         if tool not in self._paths:
@@ -234,6 +284,8 @@ class Runner(object):
         VzTimeoutError, and a stop signal VzInterruptedError, whatever
         ``check_rc``.
         """
+        if self._interrupted is None and self.stop is not None:
+            self._interrupted = self.stop.signum
         if self._interrupted is not None:
             # The module is stopping: no further tool starts.
             raise VzInterruptedError(argv, self._interrupted)
@@ -248,7 +300,7 @@ class Runner(object):
         except OSError as exc:
             self.module.fail_json(msg="cannot run %s: %s" % (command[0], exc), cmd=list(argv),
                                   rc=exc.errno, stdout="", stderr="")
-        signals = _StopSignals()
+        signals = _StopSignals(self.stop)
         out, err = [], []
         try:
             try:

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from ansible_collections.openvz.vz.plugins.doc_fragments.return_values import ModuleDocFragment as Returns
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_model
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 MODULES_DIR = os.path.join(REPO, "plugins", "modules")
@@ -59,6 +60,12 @@ def test_container_dictionary_fields_are_the_canonical_text(module):
         status = contains.pop("status")
         assert status["type"] == "str" and status["description"].startswith("One of V(running), V(stopped)")
         assert contains == CONTAINER_FIELDS
+
+
+def test_the_canonical_container_fields_are_every_key_the_dictionary_has():
+    """Each key Container.to_dict() returns is documented (status in each module's own words)."""
+    returned = set(vz_model.Container().to_dict())
+    assert sorted(set(CONTAINER_FIELDS) | {"status"}) == sorted(returned)
 
 
 @pytest.mark.parametrize("module", MODULES)

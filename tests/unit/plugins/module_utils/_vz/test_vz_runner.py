@@ -318,3 +318,56 @@ def test_sigkill_of_the_module_takes_the_tool_along(tmp_path):
     finally:
         proc.kill()
     assert _wait_until(lambda: not _alive(tool_pid))
+
+
+THREADED = textwrap.dedent("""
+    import json, sys
+    from concurrent.futures import ThreadPoolExecutor
+    sys.path.insert(0, %(tests)r)
+    from unit_fake import FakeModule
+    from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzError
+    from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner, StopFlag
+
+    stop = StopFlag()
+    runners = [Runner(FakeModule(), timeout=120, stop=stop) for _ in range(3)]
+    paths = runners[0].resolve("sh")
+
+    def run(index):
+        runner = runners[index]
+        try:
+            runner.run(["sh", "-c", "echo $$ > %(tmp)s/tool%%d; exec sleep 60" %% index])
+        except VzError as exc:
+            return exc.to_result()
+        return {"msg": "finished"}
+
+    with stop.catching(), ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(run, range(3)))
+    print(json.dumps(results))
+""")
+
+
+def test_a_stop_signal_reaches_tools_running_in_worker_threads(tmp_path):
+    """The containers module runs tools in threads: the main thread's stop flag
+    kills every one of them, and none is left behind."""
+    (tmp_path / "unit_fake.py").write_text(
+        "import shutil\n\nclass FakeModule:\n    run_command_environ_update = {}\n\n"
+        "    def get_bin_path(self, tool, required=False, opt_dirs=None):\n        return shutil.which(tool)\n\n"
+        "    def fail_json(self, **kwargs):\n        raise SystemExit(kwargs)\n")
+    script = tmp_path / "threaded.py"
+    script.write_text(THREADED % {"tests": str(tmp_path), "tmp": str(tmp_path)})
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        pids = [_read_pid(str(tmp_path / ("tool%d" % index))) for index in range(3)]
+        assert all(_alive(pid) for pid in pids)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    results = json.loads(out)
+    assert [r["signal"] for r in results] == ["SIGTERM"] * 3
+    # Each worker's wait looks at the flag at least once a second, then TERM_GRACE at most.
+    assert time.monotonic() - started < 1 + vz_runner.TERM_GRACE + 5
+    assert all(_wait_until(lambda pid=pid: not _alive(pid)) for pid in pids)

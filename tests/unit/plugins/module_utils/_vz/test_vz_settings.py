@@ -5,7 +5,6 @@ containers role must take exactly the generated parameters, and parameters
 and domain XML must go through the same parser (the three drift bugs of
 issue 11 are pinned here).
 """
-import ast
 import importlib
 import re
 from pathlib import Path
@@ -16,6 +15,7 @@ import yaml
 from ansible_collections.openvz.vz.plugins.module_utils._vz import (
     vz_conf, vz_model, vz_params, vz_plan, vz_settings, vz_xml)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzInputError
+from harness import module_docs
 
 REPO = Path(__file__).resolve().parents[5]
 MODULES = sorted(p.stem for p in (REPO / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
@@ -24,26 +24,7 @@ NS = vz_xml.NS
 
 # ----------------------------------------------------------- DOCUMENTATION == spec
 
-def _assigned(path, name):
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
-            return node.value.value
-    raise AssertionError("no %s in %s" % (name, path))
-
-
-def _documented_options(module):
-    doc = yaml.safe_load(_assigned(REPO / "plugins" / "modules" / (module + ".py"), "DOCUMENTATION"))
-    options = {}
-    for fragment in doc.get("extends_documentation_fragment", []):
-        if fragment.startswith("openvz.vz."):
-            file_name, _sep, variable = fragment[len("openvz.vz."):].partition(".")
-            text = _assigned(REPO / "plugins" / "doc_fragments" / (file_name + ".py"),
-                             variable.upper() or "DOCUMENTATION")
-            for key, value in (yaml.safe_load(text).get("options") or {}).items():
-                options.setdefault(key, {}).update(value)
-    for key, value in doc["options"].items():
-        options.setdefault(key, {}).update(value)
-    return options
+_documented_options = module_docs.documented_options
 
 
 class _Captured(Exception):
@@ -102,8 +83,7 @@ def test_options_named_like_secrets_say_whether_they_are(module, monkeypatch):
     def walk(spec, prefix=""):
         for name, option in spec.items():
             yield prefix + name, name, option
-            for found in walk(option.get("options") or {}, prefix + name + "."):
-                yield found
+            yield from walk(option.get("options") or {}, prefix + name + ".")
 
     unsaid = [path for path, name, option in walk(_runtime_spec(module, monkeypatch))
               if PASSWORD_MATCH.search(name) and option.get("no_log") is None]
@@ -142,12 +122,12 @@ def test_role_vars_list_the_generated_setting_and_integer_keys():
     assert sorted(role_vars["openvz_containers__integer_keys"]) == sorted(["ctid"] + integers)
 
 
-def test_role_converge_tasks_pass_every_generated_parameter():
+def test_role_passes_its_items_whole_so_every_generated_parameter_reaches_the_module():
     tasks = yaml.safe_load((ROLE / "tasks" / "main.yml").read_text())
-    converging = [task["openvz.vz.container"] for task in tasks if "openvz.vz.container" in task]
-    assert len(converging) == 2
-    for args in converging:
-        assert set(vz_settings.PARAMS) <= set(args), sorted(set(vz_settings.PARAMS) - set(args))
+    converging = [task["openvz.vz.containers"] for task in tasks if "openvz.vz.containers" in task]
+    assert [args["containers"] for args in converging] == ["{{ openvz_containers }}"]
+    assert converging[0]["defaults"] == "{{ openvz_containers_defaults }}"
+    assert not [task for task in tasks if "openvz.vz.container" in task]
 
 
 # ----------------------------------------------------------- the table itself
