@@ -293,7 +293,8 @@ class Runner(object):
         data = to_bytes(stdin, errors="surrogate_or_strict") if stdin else None
         deadline = None if self.timeout is None else time.time() + self.timeout
         try:
-            proc = subprocess.Popen(
+            # Not run_command: it has no timeout, no process group to kill and no stop-signal handling.
+            proc = subprocess.Popen(  # pylint: disable=ansible-bad-function
                 command, stdin=subprocess.PIPE if data else subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True, env=self._environ(),
                 start_new_session=True, preexec_fn=functools.partial(_child_setup, os.getpid()))
