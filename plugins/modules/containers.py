@@ -727,7 +727,7 @@ removed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_batch, vz_conf, vz_facts, vz_listing, vz_params
+from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_batch, vz_conf, vz_facts, vz_listing, vz_params, vz_preflight
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_driver import Driver, desired_from_params
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_lxml import require_lxml
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
@@ -770,9 +770,11 @@ def main():
     def driver_for(item, statuses):
         if "globals" not in known:
             known["globals"], known["vz7"] = vz_conf.read_globals(), vz_facts.is_vz7_host()
+            # The other containers' areas and addresses, read once for every plan.
+            known["host"] = vz_preflight.Host(known["globals"])
         runner = Runner(module, timeout=item["timeout"], stop=stop, paths=paths)
         return Driver(runner, check_mode=module.check_mode, diff=module._diff, statuses=statuses,
-                      globals_=known["globals"], vz7=known["vz7"])
+                      globals_=known["globals"], vz7=known["vz7"], preflight_host=known["host"])
 
     def listing():
         _rc, out, _err = listing_runner.run(list(vz_listing.VZLIST_ARGV))

@@ -107,6 +107,7 @@ class Batch(object):
         """Every item's plan, or the first error (naming the item) before anything runs."""
         statuses = dict(entries)
         prepared = []
+        claimed = {}  # venet address -> the item that declares it
         for index, params in enumerate(self.items):
             driver = self.driver_for(params, statuses)
             warnings = []
@@ -119,6 +120,14 @@ class Batch(object):
             except VzError as exc:
                 exc.args = ("%s: %s" % (label(index, params), exc),)
                 raise
+            if params["state"] != "absent":
+                # Plans are checked against the host as it is; two items must not claim one address.
+                for address in desired.ip_addresses or []:
+                    plain = address.partition("/")[0]
+                    if plain in claimed:
+                        raise VzInputError("%s: ip_addresses" % label(index, params), "%s is declared by %s too"
+                                           % (address, label(claimed[plain], self.items[claimed[plain]])))
+                    claimed[plain] = index
             plan.warnings = warnings + plan.warnings
             prepared.append((index, params, driver, plan))
         return prepared

@@ -52,19 +52,23 @@ class Prepared(object):
 
 
 class Driver(object):
-    def __init__(self, runner, check_mode=False, diff=True, statuses=None, globals_=None, vz7=None):
+    def __init__(self, runner, check_mode=False, diff=True, statuses=None, globals_=None, vz7=None,
+                 preflight_host=None):
         """``diff`` False: the result's diff has no before-document (nobody shows it), so
         none is built; the resulting ``xml`` is always returned.
 
         ``statuses`` maps CTIDs to their run state as one vzlist call gave them
         for the whole host, so reading a listed container spawns nothing;
-        ``globals_`` (vz.conf) and ``vz7`` may likewise be known already."""
+        ``globals_`` (vz.conf), ``vz7`` and ``preflight_host`` (the other
+        containers' areas and addresses, vz_preflight.Host) may likewise be
+        known already: drivers planning a batch share them."""
         self.runner = runner
         self.check_mode = check_mode
         self.diff = diff
         self.statuses = statuses
         self._globals = globals_
         self._vz7 = vz7
+        self._preflight_host = preflight_host
 
     @property
     def vz7(self):
@@ -72,6 +76,12 @@ class Driver(object):
         if self._vz7 is None:
             self._vz7 = vz_facts.is_vz7_host()
         return self._vz7
+
+    @property
+    def preflight_host(self):
+        if self._preflight_host is None:
+            self._preflight_host = vz_preflight.Host(self.globals)
+        return self._preflight_host
 
     @property
     def globals(self):
@@ -181,7 +191,7 @@ class Driver(object):
 
     def preflight(self, ctid, current, desired, base_keys):
         """Everything vzctl would refuse half-way, checked before the first call."""
-        host = vz_preflight.Host(self.globals)
+        host = self.preflight_host
         if current is None:
             final_private = desired.private or self.globals.get("VE_PRIVATE")
             final_root = desired.root or self.globals.get("VE_ROOT")
@@ -243,7 +253,7 @@ class Driver(object):
         if state == "absent":
             plan = vz_plan.plan_absent(current, force)
             if current is not None:
-                vz_preflight.check_areas(vz_preflight.Host(self.globals), ctid, current.private,
+                vz_preflight.check_areas(self.preflight_host, ctid, current.private,
                                          current.root, "destroy")
             final = None
         else:

@@ -157,6 +157,8 @@ def check_devnodes(devnodes):
 def check_ips_free(host, ctid, addresses):
     """vzctl refuses an address another container has (exit 78), after a create has run."""
     wanted = {address.partition("/")[0]: address for address in addresses or []}
+    if not wanted:
+        return  # nothing new: the other containers need not be read
     for other_id, other in sorted(host.others(ctid).items()):
         for address in other.ip_addresses or []:
             plain = address.partition("/")[0]
