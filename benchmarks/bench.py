@@ -1,0 +1,584 @@
+"""make bench: openvz.vz's modules and plugins against their baselines, on emulated hosts.
+
+Each section runs its variants side by side with interleaved repeats
+(A B A B ...) and prints, per variant, the median and the min-max of:
+
+- task s: the task's own wall time (first to last result, from the
+  bench_timing callback), which is what the targets compare;
+- run s: the whole ansible-playbook (or ansible-inventory) run;
+- cpu s: user+sys of the run's process tree (getrusage RUSAGE_CHILDREN
+  around it: ansible, its workers, the modules, the emulated tools; over
+  ssh also the hypervisors' sshd trees and the controller's ssh masters);
+- spawns: the OpenVZ tool processes started (the emulator's call log);
+- cpu-emu s: cpu s minus spawns x the emulator's own CPU per call,
+  measured first and printed, so the numbers read with and without it.
+
+Sections: emulator, single, noop (with info and inventory at the sizes
+named), create, connection, rss, multihost. The benchmark is not a test:
+it prints the targets next to the ratios and fails on nothing but a run
+that itself fails.
+
+Usage: make bench [QUICK=1] [BENCH_ARGS='--sections noop,create']
+   or: .venv/bin/python benchmarks/bench.py [--quick] [--sections ...]
+"""
+
+import argparse
+import contextlib
+import ctypes
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+TESTS = BENCH_DIR.parent / "tests"
+sys.path[:0] = [str(TESTS), str(TESTS / "emulator")]
+
+from harness import calllog, multihost, namespace  # noqa: E402  pylint: disable=wrong-import-position
+from harness.ansible_runner import AnsibleEnv  # noqa: E402  pylint: disable=wrong-import-position
+from harness.host import emulated_host  # noqa: E402  pylint: disable=wrong-import-position
+from harness.paths import CACHE_DIR, CALLBACK_DIR, VENV_BIN  # noqa: E402  pylint: disable=wrong-import-position
+from harness.pyrootfs import TEMPLATE_NAME as PYTHON_TEMPLATE, build_python_template  # noqa: E402  pylint: disable=wrong-import-position
+from harness.rootfs import build_templates  # noqa: E402  pylint: disable=wrong-import-position
+
+TEMPLATE = "debian-12.0-x86_64-minimal"
+SECTIONS = ("emulator", "single", "noop", "create", "connection", "rss", "multihost")
+FULL = {"repeats": 5, "noop_n": (10, 100, 200), "info_n": (10, 200), "create_n": 100,
+        "single_tasks": 5, "conn_tasks": 10, "copy_mb": 100, "hypervisors": 6, "hv_containers": 50,
+        "emulator_calls": 20}
+QUICK = {"repeats": 2, "noop_n": (10, 50), "info_n": (10, 50), "create_n": 20,
+         "single_tasks": 5, "conn_tasks": 10, "copy_mb": 10, "hypervisors": 6, "hv_containers": 10,
+         "emulator_calls": 10}
+PR_SET_CHILD_SUBREAPER = 36
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def progress(message):
+    print("  .. %s" % message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- numbers
+
+def summary(values, fmt="%.2f"):
+    """'median [min-max]' of `values`."""
+    if not values:
+        return "-"
+    return ("%s [%s-%s]" % (fmt, fmt, fmt)) % (statistics.median(values), min(values), max(values))
+
+
+def ratio(slow, fast):
+    return statistics.median(slow) / statistics.median(fast) if fast and statistics.median(fast) else float("nan")
+
+
+class Variant:
+    """One side of a comparison: its name and each repeat's measures."""
+
+    def __init__(self, name):
+        self.name = name
+        self.runs = []
+
+    def values(self, key):
+        return [run[key] for run in self.runs if run.get(key) is not None]
+
+
+def print_table(title, variants, emulator_cpu):
+    log("")
+    log(title)
+    log("  %-34s %21s %21s %21s %8s %21s" % ("variant", "task s", "run s", "cpu s", "spawns", "cpu-emu s"))
+    for variant in variants:
+        for run in variant.runs:
+            run["cpu_emu"] = run["cpu"] - run["spawns"] * emulator_cpu if emulator_cpu is not None else None
+        spawns = variant.values("spawns")
+        log("  %-34s %21s %21s %21s %8s %21s" % (
+            variant.name, summary(variant.values("task")), summary(variant.values("run")),
+            summary(variant.values("cpu")), "%g" % statistics.median(spawns) if spawns else "-",
+            summary(variant.values("cpu_emu"))))
+
+
+# ---------------------------------------------------------------- running ansible
+
+class Bench:
+    """A private Ansible setup and the measured runs made through it."""
+
+    def __init__(self, workdir, ansible, host=None, lab=None):
+        self.workdir = Path(workdir)
+        self.ansible = ansible
+        self.host = host
+        self.lab = lab
+        self.counter = 0
+
+    def environ(self, timing_file, extra=None):
+        env = self.ansible.environ(self.workdir / "results.jsonl", base=self.host.env if self.host is not None else None)
+        env["ANSIBLE_CALLBACK_PLUGINS"] = os.pathsep.join([str(CALLBACK_DIR), str(BENCH_DIR / "callback_plugins")])
+        env["ANSIBLE_CALLBACKS_ENABLED"] = "bench_timing"
+        env["OPENVZ_BENCH_TIMING_FILE"] = str(timing_file)
+        env.update(extra or {})
+        return env
+
+    def clear_calls(self):
+        if self.lab is not None:
+            for hypervisor in self.lab.hypervisors:
+                hypervisor.clear_calls()
+        else:
+            self.host.clear_calls()
+
+    def calls(self):
+        if self.lab is not None:
+            return {hv.name: hv.calls() for hv in self.lab.hypervisors}
+        return {"localhost": self.host.calls()}
+
+    def run(self, argv, extra_env=None, expect_unchanged=False, tasks=None):
+        """Run argv (ansible-playbook or ansible-inventory) and measure it."""
+        self.counter += 1
+        timing = self.workdir / ("timing-%d.jsonl" % self.counter)
+        self.clear_calls()
+        remote_before = self.lab_cpu() if self.lab is not None else 0.0
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
+        if self.lab is not None:
+            argv = ["nsenter", "--net=%s" % self.lab.ctl_netns_path, "--"] + argv
+        proc = subprocess.run(argv, cwd=self.ansible.root, env=self.environ(timing, extra_env),
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
+        wall = time.monotonic() - started
+        if self.lab is not None:
+            self.end_ssh_masters()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if self.lab is not None:
+            cpu += self.lab_cpu() - remote_before
+        if proc.returncode != 0:
+            sys.exit("bench: %s failed (%d):\n%s\n%s" % (" ".join(argv[-2:]), proc.returncode,
+                                                         proc.stdout[-4000:], proc.stderr[-4000:]))
+        calls = self.calls()
+        spawns = {name: len(host_calls) for name, host_calls in calls.items()}
+        mutating = sum(1 for host_calls in calls.values() for call in host_calls if calllog.is_mutating(call))
+        if expect_unchanged and mutating:
+            log("  !! a no-op run made %d mutating calls" % mutating)
+        task_times = {}
+        if timing.exists():
+            for line in timing.read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                task_times.setdefault(record["name"], []).append(record["end"] - record["start"])
+        task = None
+        if tasks:
+            task = sum(sum(task_times.get(name, [0.0])) for name in tasks) / len(tasks)
+        return {"run": wall, "cpu": cpu, "task": task, "spawns": sum(spawns.values()),
+                "spawns_per_host": spawns, "stdout": proc.stdout, "task_times": task_times}
+
+    def playbook(self, plays, extra_env=None, expect_unchanged=False, tasks=("bench",), extra_args=()):
+        self.counter += 1
+        path = self.workdir / ("play-%d.yml" % self.counter)
+        path.write_text(json.dumps(plays, indent=1), encoding="utf-8")
+        return self.run([str(VENV_BIN / "ansible-playbook"), "-i", str(self.ansible.inventory), str(path)]
+                        + list(extra_args), extra_env=extra_env, expect_unchanged=expect_unchanged, tasks=tasks)
+
+    # ------------------------------------------------ over ssh: what runs outside our tree
+
+    def end_ssh_masters(self):
+        """Stop the run's ssh control masters and reap them (we are their subreaper)."""
+        sockets = list(self.lab.control_path_dir.iterdir())
+        for sock in sockets:
+            subprocess.run(["ssh", "-o", "ControlPath=%s" % sock, "-O", "exit", "lab"],
+                           capture_output=True, check=False)
+        serve_pids = {hv.serve.pid for hv in self.lab.hypervisors}
+        deadline = time.monotonic() + 5
+        reaped = 0
+        while reaped < len(sockets) and time.monotonic() < deadline:
+            try:
+                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                break
+            if info is None or info.si_pid in serve_pids:
+                time.sleep(0.02)
+                continue
+            os.wait4(info.si_pid, 0)
+            reaped += 1
+        # sshd folds a connection's CPU into its own children times when it ends.
+        for hypervisor in self.lab.hypervisors:
+            children = Path("/proc/%d/task/%d/children" % (hypervisor.sshd_pid, hypervisor.sshd_pid))
+            while time.monotonic() < deadline and children.read_text().strip():
+                time.sleep(0.02)
+
+    def lab_cpu(self):
+        """CPU seconds of every hypervisor's sshd and its reaped children (modules, tools)."""
+        total = 0
+        for hypervisor in self.lab.hypervisors:
+            fields = Path("/proc/%d/stat" % hypervisor.sshd_pid).read_text().rsplit(")", 1)[1].split()
+            total += sum(int(value) for value in fields[11:15])
+        return total / CLOCK_TICK
+
+
+def interleave(repeats, variants, run_one):
+    """A B A B ...: `run_one(variant)` -> measures, appended to variant.runs."""
+    for repeat in range(repeats):
+        for variant in variants:
+            progress("%s, repeat %d/%d" % (variant.name, repeat + 1, repeats))
+            variant.runs.append(run_one(variant))
+
+
+# ---------------------------------------------------------------- plays
+
+def item(ctid, suffix="example.test"):
+    index = ctid - 1000
+    return {"ctid": str(ctid), "hostname": "ct%d.%s" % (ctid, suffix),
+            "ip_addresses": ["10.20.%d.%d" % (index // 250, index % 250 + 1)]}
+
+
+DEFAULTS = {"ostemplate": TEMPLATE, "memory": "512M", "onboot": True}
+
+
+def ctids(count, first=1000):
+    return list(range(first, first + count))
+
+
+def loop_play(cts, hosts="localhost", **play):
+    task = {"name": "bench", "openvz.vz.container": dict(
+        DEFAULTS, ctid="{{ item.ctid }}", hostname="{{ item.hostname }}", ip_addresses="{{ item.ip_addresses }}"),
+        "loop": [item(ct) for ct in cts]}
+    return [dict({"hosts": hosts, "gather_facts": False, "tasks": [task]}, **play)]
+
+
+def batch_play(cts, hosts="localhost", parallel=None, state=None, **play):
+    args = {"defaults": dict(DEFAULTS), "containers": [item(ct) for ct in cts]}
+    if state == "absent":
+        args = {"containers": [{"ctid": str(ct), "state": "absent"} for ct in cts]}
+    if parallel:
+        args["parallel"] = parallel
+    return [dict({"hosts": hosts, "gather_facts": False, "tasks": [{"name": "bench", "openvz.vz.containers": args}]},
+                 **play)]
+
+
+def repeated_play(task, count, hosts="localhost", **play):
+    tasks = [dict(task, name="bench %d" % index) for index in range(count)]
+    return [dict({"hosts": hosts, "gather_facts": False, "tasks": tasks}, **play)], [t["name"] for t in tasks]
+
+
+# ---------------------------------------------------------------- sections
+
+def emulator_cost(host, calls, ctid):
+    """Wall and CPU of one emulated tool call, measured with wait4 around each."""
+    log("")
+    log("emulator: cost of one call of an emulated tool (%d calls each; wait4 of the process)" % calls)
+    log("  %-40s %21s %21s %12s" % ("call", "wall ms", "cpu ms", "maxrss MiB"))
+    results = {}
+    for argv in (["vzctl", "status", str(ctid)], ["vzlist", "-a", "-j", "-o", "ctid,status"]):
+        walls, cpus, rss = [], [], []
+        for _ in range(calls):
+            started = time.monotonic()
+            proc = subprocess.Popen(argv, env=host.env, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            walls.append(1000 * (time.monotonic() - started))
+            cpus.append(1000 * (usage.ru_utime + usage.ru_stime))
+            rss.append(usage.ru_maxrss / 1024)
+        results[argv[0]] = {"wall": statistics.median(walls) / 1000, "cpu": statistics.median(cpus) / 1000}
+        log("  %-40s %21s %21s %12.1f" % (" ".join(argv), summary(walls, "%.0f"), summary(cpus, "%.0f"), max(rss)))
+    # Most of a module's calls are vzctl's; vzlist's cost is of the same order.
+    return results["vzctl"]["cpu"], results["vzctl"]["wall"]
+
+
+def ensure_containers(bench, count, parallel=None):
+    """CTs 1000.. up to `count` on the host, made by one containers task (not measured)."""
+    present = {line.split()[0] for line in bench.host.run(["vzlist", "-a", "-H", "-o", "ctid"]).stdout.splitlines()}
+    missing = [ct for ct in ctids(count) if str(ct) not in present]
+    if missing:
+        progress("creating %d containers" % len(missing))
+        bench.playbook(batch_play(missing, parallel=parallel))
+
+
+def section_single(bench, config, emu):
+    tasks_a, names = repeated_play({"openvz.vz.container": dict(DEFAULTS, **item(1000))}, config["single_tasks"])
+    tasks_b, _ = repeated_play({"ansible.builtin.command": {"argv": ["vzctl", "status", "1000"]}, "changed_when": False},
+                               config["single_tasks"])
+    variants = [Variant("A openvz.vz.container (no-op)"), Variant("B command: vzctl status")]
+    plays = {variants[0].name: tasks_a, variants[1].name: tasks_b}
+    interleave(config["repeats"], variants,
+               lambda v: bench.playbook(plays[v.name], tasks=names, expect_unchanged=True))
+    print_table("single: one container, %d tasks a run, per task (task s is the mean over them)"
+                % config["single_tasks"], variants, emu[0])
+    value = ratio(variants[0].values("task"), variants[1].values("task"))
+    log("  ratio A/B task s: %.2fx   (target <= 1.05x: %s)" % (value, "met" if value <= 1.05 else "not met"))
+    return {"single_ratio": value}
+
+
+def section_noop(bench, config, emu, count):
+    cts = ctids(count)
+    variants = [Variant("A loop of openvz.vz.container"), Variant("B one openvz.vz.containers")]
+    plays = {variants[0].name: loop_play(cts), variants[1].name: batch_play(cts)}
+    interleave(config["repeats"], variants, lambda v: bench.playbook(plays[v.name], expect_unchanged=True))
+    print_table("noop: converge of N = %d containers, nothing to change" % count, variants, emu[0])
+    value = ratio(variants[0].values("task"), variants[1].values("task"))
+    spawns = max(max(run["spawns_per_host"].values()) for run in variants[1].runs)
+    met = "met" if value >= 50 else "not met"
+    log("  ratio A/B task s: %.1fx   (target >= 50x at N = 100%s)" % (value, ": " + met if count == 100 else ""))
+    log("  spawns per host of B: %d   (target 1: %s)" % (spawns, "met" if spawns == 1 else "not met"))
+    return {"noop_%d" % count: value, "noop_spawns_%d" % count: spawns}
+
+
+def section_info(bench, config, emu, count):
+    variants = [Variant("A1 container_info (xml: true)"), Variant("A2 container_info (xml: false)"),
+                Variant("B command: vzlist -a -j")]
+    play = lambda task: [{"hosts": "localhost", "gather_facts": False, "tasks": [dict(task, name="bench")]}]  # noqa: E731
+    plays = {variants[0].name: play({"openvz.vz.container_info": {}}),
+             variants[1].name: play({"openvz.vz.container_info": {"xml": False}}),
+             variants[2].name: play({"ansible.builtin.command": {"argv": ["vzlist", "-a", "-j"]}})}
+    interleave(config["repeats"], variants, lambda v: bench.playbook(plays[v.name]))
+    print_table("info: container_info with N = %d containers on the host" % count, variants, emu[0])
+    log("  ratio A1/B task s: %.2fx, A2/B: %.2fx" % (ratio(variants[0].values("task"), variants[2].values("task")),
+                                                    ratio(variants[1].values("task"), variants[2].values("task"))))
+    source = bench.workdir / "bench.openvz.yml"
+    source.write_text("plugin: openvz.vz.openvz\nhypervisors:\n  - name: here\n", encoding="utf-8")
+    static = bench.workdir / "static-%d.ini" % count
+    static.write_text("".join("ct%d ansible_connection=openvz.vz.vzctl ansible_openvz_ctid=%d\n" % (ct, ct)
+                              for ct in ctids(count)), encoding="utf-8")
+    inv = [Variant("A inventory plugin openvz.vz.openvz"), Variant("B static INI inventory")]
+    sources = {inv[0].name: source, inv[1].name: static}
+    interleave(config["repeats"], inv, lambda v: bench.run(
+        [str(VENV_BIN / "ansible-inventory"), "-i", str(sources[v.name]), "--list"]))
+    for variant in inv:
+        hosts = len(json.loads(variant.runs[-1]["stdout"]).get("_meta", {}).get("hostvars", {}))
+        variant.name += " (%d hosts)" % hosts
+    print_table("inventory: ansible-inventory --list, N = %d containers" % count, inv, emu[0])
+    value = ratio(inv[0].values("run"), inv[1].values("run"))
+    log("  ratio A/B run s: %.2fx" % value)
+    return {"info_%d" % count: ratio(variants[0].values("task"), variants[2].values("task")),
+            "inventory_%d" % count: value}
+
+
+def destroy(bench, cts):
+    progress("destroying %d containers" % len(cts))
+    bench.playbook(batch_play(cts, state="absent"))
+
+
+def section_create(bench, config, emu, parallel):
+    cts = ctids(config["create_n"], first=1000)
+    variants = [Variant("A loop of openvz.vz.container"),
+                Variant("B one openvz.vz.containers, parallel %d" % parallel)]
+    plays = {variants[0].name: loop_play(cts), variants[1].name: batch_play(cts, parallel=parallel)}
+
+    def run_one(variant):
+        measures = bench.playbook(plays[variant.name])
+        destroy(bench, cts)
+        return measures
+
+    interleave(config["repeats"], variants, run_one)
+    print_table("create: N = %d new containers (each destroyed again, not measured)" % len(cts), variants, emu[0])
+    value = ratio(variants[0].values("task"), variants[1].values("task"))
+    log("  ratio A/B task s: %.2fx   (target >= 3x: %s; %d cores here)" % (
+        value, "met" if value >= 3 else "not met", os.cpu_count()))
+    return {"create": value}
+
+
+def section_connection(bench, config, emu):
+    host = bench.host
+    ctid = "500"
+    for argv in (["vzctl", "create", ctid, "--ostemplate", PYTHON_TEMPLATE, "--hostname", "py.example.test"],
+                 ["vzctl", "start", ctid]):
+        proc = host.run(argv)
+        if proc.returncode != 0:
+            sys.exit("bench: %s: %s" % (" ".join(argv), proc.stdout + proc.stderr))
+    python = "/usr/bin/python3"
+    inventory = bench.workdir / "connection.ini"
+    inventory.write_text("ct ansible_connection=openvz.vz.vzctl ansible_openvz_ctid=%s ansible_python_interpreter=%s\n"
+                         "here ansible_connection=local ansible_python_interpreter=%s\n" % (ctid, python, python),
+                         encoding="utf-8")
+    payload = bench.workdir / "payload.bin"
+    with open(payload, "wb") as handle:
+        for _ in range(config["copy_mb"]):
+            handle.write(os.urandom(1 << 20))
+    local_dest = bench.workdir / "copied"
+    results = {}
+    for kind in ("tasks", "copy"):
+        variants = []
+        for pipelining in (True, False):
+            for target in ("ct", "here"):
+                variant = Variant("%s %s, pipelining %s" % ("A vzctl" if target == "ct" else "B local",
+                                                           kind, "on" if pipelining else "off"))
+                variant.target, variant.pipelining = target, pipelining
+                variants.append(variant)
+
+        def run_one(variant, kind=kind):
+            dest = "/root/payload.bin" if variant.target == "ct" else str(local_dest)
+            if kind == "tasks":
+                tasks = [{"name": "bench %d" % i, "ansible.builtin.command": {"argv": ["true"]}, "changed_when": False}
+                         for i in range(config["conn_tasks"])]
+            else:
+                tasks = [{"name": "clean", "ansible.builtin.file": {"path": dest, "state": "absent"}},
+                         {"name": "bench 0", "ansible.builtin.copy": {"src": str(payload), "dest": dest, "mode": "0600"}}]
+            play = [{"hosts": variant.target, "gather_facts": False, "vars": {"ansible_pipelining": variant.pipelining},
+                     "tasks": tasks}]
+            names = [task["name"] for task in tasks if task["name"] != "clean"]
+            measures = bench.playbook(play, tasks=names, extra_args=["-i", str(inventory)])
+            measures["task"] *= len(names)
+            return measures
+
+        interleave(config["repeats"], variants, run_one)
+        title = ("connection: %d command tasks" % config["conn_tasks"] if kind == "tasks"
+                 else "connection: copy of a %d MB file" % config["copy_mb"])
+        print_table(title + " (task s: all of them)", variants, emu[0])
+        for index in (0, 2):
+            value = ratio(variants[index].values("task"), variants[index + 1].values("task"))
+            log("  ratio vzctl/local task s, pipelining %s: %.2fx" % ("on" if variants[index].pipelining else "off", value))
+            results["connection_%s_%s" % (kind, "on" if variants[index].pipelining else "off")] = value
+    host.run(["vzctl", "stop", ctid, "--fast"])
+    host.run(["vzctl", "destroy", ctid])
+    return results
+
+
+def section_rss(bench, config, count, parallel):
+    """Peak RSS of each module process, from getrusage(RUSAGE_SELF) at its exit (rss/sitecustomize.py)."""
+    rss_log = bench.workdir / "rss.jsonl"
+    environment = {"PYTHONPATH": str(BENCH_DIR / "rss"), "OPENVZ_BENCH_RSS_LOG": str(rss_log)}
+    cases = [
+        ("openvz.vz.container, no-op", loop_play(ctids(1))),
+        ("openvz.vz.containers, no-op, N = %d" % count, batch_play(ctids(count))),
+        ("openvz.vz.containers, create, N = %d, parallel %d" % (config["create_n"], parallel),
+         batch_play(ctids(config["create_n"], first=4000), parallel=parallel)),
+        ("openvz.vz.container_info, N = %d (xml: true)" % count,
+         [{"hosts": "localhost", "gather_facts": False, "tasks": [{"name": "bench", "openvz.vz.container_info": {}}]}]),
+        ("openvz.vz.container_info, N = %d (xml: false)" % count,
+         [{"hosts": "localhost", "gather_facts": False,
+           "tasks": [{"name": "bench", "openvz.vz.container_info": {"xml": False}}]}]),
+        ("ansible.builtin.command (baseline)",
+         [{"hosts": "localhost", "gather_facts": False,
+           "tasks": [{"name": "bench", "ansible.builtin.command": {"argv": ["vzctl", "status", "1000"]}}]}]),
+    ]
+    log("")
+    log("rss: peak RSS of each module process (its own ru_maxrss at exit; module processes only)")
+    log("  %-52s %10s %12s %10s" % ("module", "processes", "maxrss MiB", "lxml"))
+    results = {}
+    for label, plays in cases:
+        with contextlib.suppress(FileNotFoundError):
+            rss_log.unlink()
+        for play in plays:
+            play["environment"] = environment
+        bench.playbook(plays)
+        records = [json.loads(line) for line in rss_log.read_text(encoding="utf-8").splitlines()]
+        peak = max(record["maxrss_kib"] for record in records) / 1024
+        log("  %-52s %10d %12.1f %10s" % (label, len(records), peak, any(r["lxml"] for r in records)))
+        results[label] = peak
+        if "create" in label:
+            destroy(bench, ctids(config["create_n"], first=4000))
+    return results
+
+
+def section_multihost(workdir, config, templates, emu):
+    """N hypervisors over real ssh, forks = N, against the same play on one of them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        log("multihost: cannot become a subreaper; ssh masters' CPU is left out")
+    count = config["hypervisors"]
+    per_host = config["hv_containers"]
+    with multihost.Lab(workdir / "lab", flavours=("legacy",) * count, templates=templates) as lab:
+        ansible = lab.ansible_env(workdir / "lab-ansible")
+        bench = Bench(workdir, ansible, lab=lab)
+        cts = ctids(per_host)
+        progress("creating %d containers on each of %d hypervisors" % (per_host, count))
+        setup = bench.playbook(batch_play(cts, hosts="hypervisors", forks=count))
+        log("")
+        log("multihost: setup, create of %d containers on each of %d hypervisors in one play: task %.1f s"
+            % (per_host, count, setup["task"]))
+        variants = [Variant("A %d hypervisors, forks %d" % (count, count)), Variant("B one hypervisor (hv1)")]
+        play = batch_play(cts, hosts="hypervisors", forks=count)
+        interleave(config["repeats"], variants, lambda v: bench.playbook(
+            play, expect_unchanged=True, extra_args=[] if v.name.startswith("A") else ["--limit", "hv1"]))
+        print_table("multihost: no-op converge, one openvz.vz.containers task, %d containers a hypervisor, over ssh"
+                    % per_host, variants, emu[0])
+        spawns = max(max(run["spawns_per_host"].values()) for run in variants[0].runs)
+        value = ratio(variants[0].values("task"), variants[1].values("task"))
+        cpu_ratio = ratio(variants[0].values("cpu"), variants[1].values("cpu"))
+        log("  ratio A/B task s: %.2fx (CPU ratio %.2fx; %d cores here, so A's wall has a floor of about %.1fx)"
+            % (value, cpu_ratio, os.cpu_count(), max(1.0, cpu_ratio / os.cpu_count())))
+        log("  spawns per hypervisor: %d" % spawns)
+        return {"multihost": value, "multihost_cpu": cpu_ratio, "multihost_spawns": spawns}
+
+
+def machine():
+    with contextlib.suppress(OSError):
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "?")
+    return "%s, %d cores (%s), load average %.2f %.2f %.2f, Python %s" % (
+        platform.node(), os.cpu_count(), model, *os.getloadavg(), platform.python_version())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller N: a few minutes")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated, of: %s" % ", ".join(SECTIONS))
+    parser.add_argument("--repeats", type=int, help="repeats of each variant")
+    parser.add_argument("--parallel", type=int, default=4, help="parallel of the containers create (default 4)")
+    parser.add_argument("--json", help="also write the ratios to this file")
+    args = parser.parse_args()
+    config = dict(QUICK if args.quick else FULL)
+    if args.repeats:
+        config["repeats"] = args.repeats
+    sections = [name.strip() for name in args.sections.split(",") if name.strip()]
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        sys.exit("bench: unknown sections %s; known: %s" % (", ".join(unknown), ", ".join(SECTIONS)))
+    reason = namespace.isolation_unavailable_reason()
+    if reason:
+        sys.exit("bench: %s" % reason)
+    log("openvz.vz benchmark (%s): %s" % ("quick" if args.quick else "full", machine()))
+    log("config: %s" % json.dumps(config, sort_keys=True))
+    log("repeats are interleaved (A B A B ...); each cell is median [min-max]; task s is what the ratios compare")
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="openvz-vz-bench-"))
+    results = {}
+    try:
+        templates = build_templates(CACHE_DIR / "templates")
+        templates.update(build_python_template(CACHE_DIR / "templates-python"))
+        with emulated_host("legacy", workdir / "host", templates=templates) as host:
+            bench = Bench(workdir, AnsibleEnv(workdir / "ansible"), host=host)
+            host.run(["vzctl", "create", "999", "--ostemplate", TEMPLATE])
+            emu = emulator_cost(host, config["emulator_calls"], 999)
+            host.run(["vzctl", "destroy", "999"])
+            log("  cpu-emu s below subtracts %.0f ms a spawn" % (1000 * emu[0]))
+            if "single" in sections:
+                ensure_containers(bench, 1)
+                results.update(section_single(bench, config, emu))
+            sizes = sorted(set(config["noop_n"] if "noop" in sections else ())
+                           | set(config["info_n"] if "noop" in sections else ()))
+            for count in sizes:
+                ensure_containers(bench, count, parallel=args.parallel)
+                if count in config["noop_n"]:
+                    results.update(section_noop(bench, config, emu, count))
+                if count in config["info_n"]:
+                    results.update(section_info(bench, config, emu, count))
+            if "rss" in sections:
+                count = max(config["noop_n"])
+                ensure_containers(bench, count, parallel=args.parallel)
+                results.update(section_rss(bench, config, count, args.parallel))
+            if "create" in sections:
+                present = [int(line.split()[0]) for line in
+                           host.run(["vzlist", "-a", "-H", "-o", "ctid"]).stdout.splitlines()]
+                if present:
+                    destroy(bench, present)
+                results.update(section_create(bench, config, emu, args.parallel))
+            if "connection" in sections:
+                results.update(section_connection(bench, config, emu))
+        if "multihost" in sections:
+            results.update(section_multihost(workdir, config, templates, emu))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    log("")
+    log("done in %.0f s: %s" % (time.monotonic() - started, machine()))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
