@@ -95,7 +95,7 @@ class Variant:
 BASELINE = {"cpu": 0.0}
 
 
-def print_table(title, variants, emulator_cpu, base=True):
+def print_table(title, variants, base=True):
     log("")
     log(title)
     log("  %-34s %21s %21s %21s %21s %7s %21s" % ("variant", "task s", "run s", "cpu s", "cpu-base s", "spawns",
@@ -103,7 +103,7 @@ def print_table(title, variants, emulator_cpu, base=True):
     for variant in variants:
         for run in variant.runs:
             run["cpu_base"] = run["cpu"] - (BASELINE["cpu"] if base else 0.0)
-            run["cpu_emu"] = run["cpu_base"] - run["spawns"] * emulator_cpu - run["tool_s"]
+            run["cpu_emu"] = run["cpu_base"] - run["emulator_cpu"]
         spawns = variant.values("spawns")
         log("  %-34s %21s %21s %21s %21s %7s %21s" % (
             variant.name, summary(variant.values("task")), summary(variant.values("run")),
@@ -188,8 +188,8 @@ class Bench:
         task = None
         if tasks:
             task = sum(sum(task_times.get(name, [0.0])) for name in tasks) / len(tasks)
-        tool_s = sum(call.get("duration", 0.0) for host_calls in calls.values() for call in host_calls)
-        return {"run": wall, "cpu": cpu, "task": task, "spawns": sum(spawns.values()), "tool_s": tool_s,
+        emulator_cpu = sum(emulator_call_cpu(call) for host_calls in calls.values() for call in host_calls)
+        return {"run": wall, "cpu": cpu, "task": task, "spawns": sum(spawns.values()), "emulator_cpu": emulator_cpu,
                 "spawns_per_host": spawns, "stdout": proc.stdout, "task_times": task_times}
 
     def playbook(self, plays, extra_env=None, expect_unchanged=False, tasks=("bench",), extra_args=()):
@@ -282,35 +282,51 @@ def repeated_play(task, count, hosts="localhost", **play):
 
 # ---------------------------------------------------------------- sections
 
-def emulator_cost(host, calls, ctid):
-    """Wall and CPU of one emulated tool call, measured with wait4 around each."""
+EMULATOR_CPU = {}
+# What emulator_cost times, by the key emulator_call_cpu gives a logged call.
+EMULATOR_CALLS = (
+    ("vzlist", ["vzlist", "-a", "-j", "-o", "ctid,status"]),
+    ("create", ["vzctl", "create", "998", "--ostemplate", TEMPLATE, "--hostname", "emu.example.test"]),
+    ("status", ["vzctl", "status", "998"]),
+    ("set", ["vzctl", "set", "998", "--hostname", "emu2.example.test", "--save"]),
+    ("destroy", ["vzctl", "destroy", "998"]),
+)
+
+
+def emulator_call_cpu(call):
+    """The CPU the emulator spends on a logged call, as emulator_cost measured it."""
+    key = "vzlist" if call.get("tool") == "vzlist" else calllog.vzctl_command(call.get("argv", []))
+    return EMULATOR_CPU.get(key, EMULATOR_CPU.get("status", 0.0))
+
+
+def emulator_cost(run_prefix, env, calls, where):
+    """CPU and wall of the emulated tools' calls on the host as it is now (wait4 of each process).
+
+    The emulator's cost grows with the containers on the host (vzlist reads
+    them all), so it is measured again at each host size.
+    """
     log("")
-    log("emulator: cost of one call of an emulated tool (%d calls each; wait4 of the process)" % calls)
-    log("  %-40s %21s %21s %12s %10s" % ("call", "wall ms", "cpu ms", "maxrss MiB", "logged ms"))
-    results = {}
-    for argv in (["vzctl", "status", str(ctid)], ["vzlist", "-a", "-j", "-o", "ctid,status"]):
-        host.clear_calls()
-        walls, cpus, rss = [], [], []
-        for _ in range(calls):
+    log("emulator: one call of each emulated tool, %s (%d calls each; wait4 of the process)" % (where, calls))
+    log("  %-70s %17s %17s %11s" % ("call", "wall ms", "cpu ms", "maxrss MiB"))
+    measured = {key: ([], [], []) for key, _ in EMULATOR_CALLS}
+    for _ in range(calls):
+        for key, argv in EMULATOR_CALLS:
+            walls, cpus, rss = measured[key]
             started = time.monotonic()
-            proc = subprocess.Popen(argv, env=host.env, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
+            proc = subprocess.Popen(run_prefix + argv, env=env, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                sys.exit("bench: %s failed (%d)" % (" ".join(argv), proc.returncode))
             walls.append(1000 * (time.monotonic() - started))
             cpus.append(1000 * (usage.ru_utime + usage.ru_stime))
             rss.append(usage.ru_maxrss / 1024)
-        inside = statistics.median(call["duration"] for call in host.calls())
-        results[argv[0]] = {"wall": statistics.median(walls) / 1000, "cpu": statistics.median(cpus) / 1000,
-                            "inside": inside}
-        log("  %-40s %21s %21s %12.1f %10.0f" % (" ".join(argv), summary(walls, "%.0f"), summary(cpus, "%.0f"),
-                                                 max(rss), 1000 * inside))
-    # The fixed part of a call: the interpreter's start-up and the emulator's
-    # imports, before the tool logs its start. What the tool does after that
-    # (it grows with the containers on the host) is its logged duration.
-    fixed = results["vzctl"]["cpu"] - results["vzctl"]["inside"]
-    log("  fixed cost a spawn (cpu minus the time the tool logs itself): %.0f ms" % (1000 * fixed))
-    return fixed, results["vzctl"]["wall"]
+    for key, argv in EMULATOR_CALLS:
+        walls, cpus, rss = measured[key]
+        EMULATOR_CPU[key] = statistics.median(cpus) / 1000
+        log("  %-70s %17s %17s %11.1f" % (" ".join(argv), summary(walls, "%.0f"), summary(cpus, "%.0f"), max(rss)))
+    log("  cpu-base-emu s subtracts these medians for each call a run made (other vzctl commands: as status)")
 
 
 def baseline(bench, repeats):
@@ -332,7 +348,7 @@ def ensure_containers(bench, count, parallel=None):
         bench.playbook(batch_play(missing, parallel=parallel))
 
 
-def section_single(bench, config, emu):
+def section_single(bench, config):
     tasks_a, names = repeated_play({"openvz.vz.container": dict(DEFAULTS, **item(1000))}, config["single_tasks"])
     tasks_b, _ = repeated_play({"ansible.builtin.command": {"argv": ["vzctl", "status", "1000"]}, "changed_when": False},
                                config["single_tasks"])
@@ -341,24 +357,24 @@ def section_single(bench, config, emu):
     interleave(config["repeats"], variants,
                lambda v: bench.playbook(plays[v.name], tasks=names, expect_unchanged=True))
     print_table("single: one container, %d tasks a run, per task (task s is the mean over them)"
-                % config["single_tasks"], variants, emu[0])
+                % config["single_tasks"], variants)
     value = ratios("A/B", variants[0], variants[1], "<= 1.05x")
     return {"single": value}
 
 
-def section_noop(bench, config, emu, count):
+def section_noop(bench, config, count):
     cts = ctids(count)
     variants = [Variant("A loop of openvz.vz.container"), Variant("B one openvz.vz.containers")]
     plays = {variants[0].name: loop_play(cts), variants[1].name: batch_play(cts)}
     interleave(config["repeats"], variants, lambda v: bench.playbook(plays[v.name], expect_unchanged=True))
-    print_table("noop: converge of N = %d containers, nothing to change" % count, variants, emu[0])
+    print_table("noop: converge of N = %d containers, nothing to change" % count, variants)
     value = ratios("A/B", variants[0], variants[1], ">= 50x at N = 100")
     spawns = max(max(run["spawns_per_host"].values()) for run in variants[1].runs)
     log("  spawns per host of B: %d   (target 1)" % spawns)
     return {"noop_%d" % count: value, "noop_spawns_%d" % count: spawns}
 
 
-def section_info(bench, config, emu, count):
+def section_info(bench, config, count):
     variants = [Variant("A1 container_info (xml: true)"), Variant("A2 container_info (xml: false)"),
                 Variant("B command: vzlist -a -j")]
     play = lambda task: [{"hosts": "localhost", "gather_facts": False, "tasks": [dict(task, name="bench")]}]  # noqa: E731
@@ -366,7 +382,7 @@ def section_info(bench, config, emu, count):
              variants[1].name: play({"openvz.vz.container_info": {"xml": False}}),
              variants[2].name: play({"ansible.builtin.command": {"argv": ["vzlist", "-a", "-j"]}})}
     interleave(config["repeats"], variants, lambda v: bench.playbook(plays[v.name]))
-    print_table("info: container_info with N = %d containers on the host" % count, variants, emu[0])
+    print_table("info: container_info with N = %d containers on the host" % count, variants)
     info = {"xml": ratios("A1/B", variants[0], variants[2]), "noxml": ratios("A2/B", variants[1], variants[2])}
     source = bench.workdir / "bench.openvz.yml"
     source.write_text("plugin: openvz.vz.openvz\nhypervisors:\n  - name: here\n", encoding="utf-8")
@@ -381,7 +397,7 @@ def section_info(bench, config, emu, count):
         hosts = len(json.loads(variant.runs[-1]["stdout"]).get("_meta", {}).get("hostvars", {}))
         variant.name += " (%d hosts)" % hosts
     print_table("inventory: ansible-inventory --list, N = %d containers (cpu-base s: nothing subtracted)" % count,
-                inv, emu[0], base=False)
+                inv, base=False)
     value = {"run": round(ratio(inv[0].values("run"), inv[1].values("run")), 3),
              "cpu": round(ratio(inv[0].values("cpu"), inv[1].values("cpu")), 3)}
     log("  ratio A/B: run s %.2fx, cpu s %.2fx (no task: the whole ansible-inventory)" % (value["run"], value["cpu"]))
@@ -393,7 +409,7 @@ def destroy(bench, cts):
     bench.playbook(batch_play(cts, state="absent"))
 
 
-def section_create(bench, config, emu, parallel):
+def section_create(bench, config, parallel):
     cts = ctids(config["create_n"], first=1000)
     variants = [Variant("A loop of openvz.vz.container"),
                 Variant("B one openvz.vz.containers, parallel %d" % parallel)]
@@ -405,12 +421,12 @@ def section_create(bench, config, emu, parallel):
         return measures
 
     interleave(config["repeats"], variants, run_one)
-    print_table("create: N = %d new containers (each destroyed again, not measured)" % len(cts), variants, emu[0])
+    print_table("create: N = %d new containers (each destroyed again, not measured)" % len(cts), variants)
     value = ratios("A/B", variants[0], variants[1], ">= 3x; %d cores here" % os.cpu_count())
     return {"create": value}
 
 
-def section_connection(bench, config, emu):
+def section_connection(bench, config):
     host = bench.host
     ctid = "500"
     for argv in (["vzctl", "create", ctid, "--ostemplate", PYTHON_TEMPLATE, "--hostname", "py.example.test"],
@@ -456,7 +472,7 @@ def section_connection(bench, config, emu):
         interleave(config["repeats"], variants, run_one)
         title = ("connection: %d command tasks" % config["conn_tasks"] if kind == "tasks"
                  else "connection: copy of a %d MB file" % config["copy_mb"])
-        print_table(title + " (task s: all of them)", variants, emu[0])
+        print_table(title + " (task s: all of them)", variants)
         for index in (0, 2):
             mode = "on" if variants[index].pipelining else "off"
             results["connection_%s_%s" % (kind, mode)] = ratios(
@@ -503,7 +519,7 @@ def section_rss(bench, config, count, parallel):
     return results
 
 
-def section_multihost(workdir, config, templates, emu):
+def section_multihost(workdir, config, templates):
     """N hypervisors over real ssh, forks = N, against the same play on one of them."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
@@ -516,6 +532,10 @@ def section_multihost(workdir, config, templates, emu):
         cts = ctids(per_host)
         progress("creating %d containers on each of %d hypervisors" % (per_host, count))
         setup = bench.playbook(batch_play(cts, hosts="hypervisors", forks=count))
+        hv1 = lab.hypervisors[0]
+        emulator_cost(["nsenter", "--target", str(hv1.sshd_pid), "--mount", "--net", "--"],
+                      dict(os.environ, PATH="/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"),
+                      config["emulator_calls"], "hv1 of %d containers, through nsenter" % per_host)
         log("")
         log("multihost: setup, create of %d containers on each of %d hypervisors in one play: task %.1f s"
             % (per_host, count, setup["task"]))
@@ -524,7 +544,7 @@ def section_multihost(workdir, config, templates, emu):
         interleave(config["repeats"], variants, lambda v: bench.playbook(
             play, expect_unchanged=True, extra_args=[] if v.name.startswith("A") else ["--limit", "hv1"]))
         print_table("multihost: no-op converge, one openvz.vz.containers task, %d containers a hypervisor, over ssh"
-                    % per_host, variants, emu[0])
+                    % per_host, variants)
         spawns = max(max(run["spawns_per_host"].values()) for run in variants[0].runs)
         value = ratios("A/B", variants[0], variants[1], "close to 1x")
         log("  %d cores here: with A's CPU %.1fx B's, A's wall cannot drop much below %.1fx B's"
@@ -570,22 +590,20 @@ def main():
         templates.update(build_python_template(CACHE_DIR / "templates-python"))
         with emulated_host("legacy", workdir / "host", templates=templates) as host:
             bench = Bench(workdir, AnsibleEnv(workdir / "ansible"), host=host)
-            host.run(["vzctl", "create", "999", "--ostemplate", TEMPLATE])
-            emu = emulator_cost(host, config["emulator_calls"], 999)
-            host.run(["vzctl", "destroy", "999"])
-            log("  cpu-base-emu s below subtracts %.0f ms a spawn and the time each call logged" % (1000 * emu[0]))
+            emulator_cost([], host.env, config["emulator_calls"], "empty host")
             BASELINE["cpu"] = baseline(bench, config["repeats"])
             if "single" in sections:
                 ensure_containers(bench, 1)
-                results.update(section_single(bench, config, emu))
+                results.update(section_single(bench, config))
             sizes = sorted(set(config["noop_n"] if "noop" in sections else ())
                            | set(config["info_n"] if "noop" in sections else ()))
             for count in sizes:
                 ensure_containers(bench, count, parallel=args.parallel)
+                emulator_cost([], host.env, config["emulator_calls"], "host of %d containers" % count)
                 if count in config["noop_n"]:
-                    results.update(section_noop(bench, config, emu, count))
+                    results.update(section_noop(bench, config, count))
                 if count in config["info_n"]:
-                    results.update(section_info(bench, config, emu, count))
+                    results.update(section_info(bench, config, count))
             if "rss" in sections:
                 count = max(config["noop_n"])
                 ensure_containers(bench, count, parallel=args.parallel)
@@ -595,11 +613,12 @@ def main():
                            host.run(["vzlist", "-a", "-H", "-o", "ctid"]).stdout.splitlines()]
                 if present:
                     destroy(bench, present)
-                results.update(section_create(bench, config, emu, args.parallel))
+                emulator_cost([], host.env, config["emulator_calls"], "empty host")
+                results.update(section_create(bench, config, args.parallel))
             if "connection" in sections:
-                results.update(section_connection(bench, config, emu))
+                results.update(section_connection(bench, config))
         if "multihost" in sections:
-            results.update(section_multihost(workdir, config, templates, emu))
+            results.update(section_multihost(workdir, config, templates))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     log("")
