@@ -3,23 +3,33 @@
 Each section runs its variants side by side with interleaved repeats
 (A B A B ...) and prints, per variant, the median and the min-max of:
 
-- task s: the task's own wall time (first to last result, from the
-  bench_timing callback), which is what the targets compare;
+- task s: the task's own wall time (task start to its last result, from
+  the bench_timing callback); ansible-playbook's start-up, the same for
+  both sides, would otherwise hide their ratio;
 - run s: the whole ansible-playbook (or ansible-inventory) run;
-- cpu s: user+sys of the run's process tree (getrusage RUSAGE_CHILDREN
-  around it: ansible, its workers, the modules, the emulated tools; over
-  ssh also the hypervisors' sshd trees and the controller's ssh masters);
-- spawns: the OpenVZ tool processes started (the emulator's call log);
-- cpu-emu s: cpu s minus spawns x the emulator's own CPU per call,
-  measured first and printed, so the numbers read with and without it.
+- cpu s: user+sys of the run's process tree, from getrusage(RUSAGE_CHILDREN)
+  around it: ansible, its workers, the modules and the emulated tools they
+  started; over ssh also each hypervisor's sshd and what it reaped (its
+  utime, stime, cutime, cstime after the run's connections ended) and the
+  controller's ssh control masters (this process becomes their subreaper
+  and reaps them after `ssh -O exit`);
+- cpu-base s: cpu s minus the median CPU of an ansible-playbook run of one
+  `meta: noop` task (measured first);
+- spawns: the OpenVZ tool processes the run started (the emulator's call log);
+- cpu-base-emu s: cpu-base s minus the emulator's own CPU for each of those
+  calls: each kind of call (vzlist, vzctl create/status/set/destroy; other
+  vzctl commands count as status) is timed with wait4 on the host as it is
+  at that point, and printed, so every number reads with and without the
+  emulator.
 
-Sections: emulator, single, noop (with info and inventory at the sizes
-named), create, connection, rss, multihost. The benchmark is not a test:
-it prints the targets next to the ratios and fails on nothing but a run
-that itself fails.
+Ratios are printed for task s, cpu-base s and cpu-base-emu s with the
+target next to them. Sections: emulator (part of every run), single, noop
+(with info and inventory at the sizes named), rss, create, connection,
+multihost. The benchmark is not a test: it fails on nothing but a run that
+itself fails.
 
-Usage: make bench [QUICK=1] [BENCH_ARGS='--sections noop,create']
-   or: .venv/bin/python benchmarks/bench.py [--quick] [--sections ...]
+Usage: make bench [QUICK=1] [BENCH_ARGS='--sections noop,create --repeats 3']
+   or: .venv/bin/python benchmarks/bench.py [--quick] [--sections ...] [--json FILE]
 """
 
 import argparse
