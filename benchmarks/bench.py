@@ -108,8 +108,8 @@ BASELINE = {"cpu": 0.0}
 def print_table(title, variants, base=True):
     log("")
     log(title)
-    log("  %-34s %21s %21s %21s %21s %7s %21s" % ("variant", "task s", "run s", "cpu s", "cpu-base s", "spawns",
-                                                 "cpu-base-emu s"))
+    header = ("variant", "task s", "run s", "cpu s", "cpu-base s", "spawns", "cpu-base-emu s")
+    log("  %-34s %21s %21s %21s %21s %7s %21s" % header)
     for variant in variants:
         for run in variant.runs:
             run["cpu_base"] = run["cpu"] - (BASELINE["cpu"] if base else 0.0)
@@ -318,14 +318,14 @@ def emulator_cost(run_prefix, env, calls, where):
     log("")
     log("emulator: one call of each emulated tool, %s (%d calls each; wait4 of the process)" % (where, calls))
     log("  %-70s %17s %17s %11s" % ("call", "wall ms", "cpu ms", "maxrss MiB"))
-    measured = {key: ([], [], []) for key, _ in EMULATOR_CALLS}
-    for _ in range(calls):
+    measured = {key: ([], [], []) for key, _argv in EMULATOR_CALLS}
+    for _repeat in range(calls):
         for key, argv in EMULATOR_CALLS:
             walls, cpus, rss = measured[key]
             started = time.monotonic()
             proc = subprocess.Popen(run_prefix + argv, env=env, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            _, status, usage = os.wait4(proc.pid, 0)
+            status, usage = os.wait4(proc.pid, 0)[1:]
             proc.returncode = os.waitstatus_to_exitcode(status)
             if proc.returncode != 0:
                 sys.exit("bench: %s failed (%d)" % (" ".join(argv), proc.returncode))
@@ -342,7 +342,7 @@ def emulator_cost(run_prefix, env, calls, where):
 def baseline(bench, repeats):
     """CPU and wall of an ansible-playbook run whose one task runs nothing on the host."""
     play = [{"hosts": "localhost", "gather_facts": False, "tasks": [{"name": "bench", "ansible.builtin.meta": "noop"}]}]
-    runs = [bench.playbook(play) for _ in range(max(repeats, 3))]
+    runs = [bench.playbook(play) for _repeat in range(max(repeats, 3))]
     cpu = statistics.median(run["cpu"] for run in runs)
     log("baseline: an ansible-playbook run of one meta: noop task: run s %s, cpu s %s; cpu-base s subtracts %.2f s"
         % (summary([run["run"] for run in runs]), summary([run["cpu"] for run in runs]), cpu))
@@ -360,8 +360,8 @@ def ensure_containers(bench, count, parallel=None):
 
 def section_single(bench, config):
     tasks_a, names = repeated_play({"openvz.vz.container": dict(DEFAULTS, **item(1000))}, config["single_tasks"])
-    tasks_b, _ = repeated_play({"ansible.builtin.command": {"argv": ["vzctl", "status", "1000"]}, "changed_when": False},
-                               config["single_tasks"])
+    tasks_b = repeated_play({"ansible.builtin.command": {"argv": ["vzctl", "status", "1000"]}, "changed_when": False},
+                            config["single_tasks"])[0]
     variants = [Variant("A openvz.vz.container (no-op)"), Variant("B command: vzctl status")]
     plays = {variants[0].name: tasks_a, variants[1].name: tasks_b}
     interleave(config["repeats"], variants,
@@ -387,7 +387,10 @@ def section_noop(bench, config, count):
 def section_info(bench, config, count):
     variants = [Variant("A1 container_info (xml: true)"), Variant("A2 container_info (xml: false)"),
                 Variant("B command: vzlist -a -j")]
-    play = lambda task: [{"hosts": "localhost", "gather_facts": False, "tasks": [dict(task, name="bench")]}]  # noqa: E731
+
+    def play(task):
+        return [{"hosts": "localhost", "gather_facts": False, "tasks": [dict(task, name="bench")]}]
+
     plays = {variants[0].name: play({"openvz.vz.container_info": {}}),
              variants[1].name: play({"openvz.vz.container_info": {"xml": False}}),
              variants[2].name: play({"ansible.builtin.command": {"argv": ["vzlist", "-a", "-j"]}})}
@@ -451,7 +454,7 @@ def section_connection(bench, config):
                          encoding="utf-8")
     payload = bench.workdir / "payload.bin"
     with open(payload, "wb") as handle:
-        for _ in range(config["copy_mb"]):
+        for _megabyte in range(config["copy_mb"]):
             handle.write(os.urandom(1 << 20))
     local_dest = bench.workdir / "copied"
     results = {}
@@ -459,8 +462,8 @@ def section_connection(bench, config):
         variants = []
         for pipelining in (True, False):
             for target in ("ct", "here"):
-                variant = Variant("%s %s, pipelining %s" % ("A vzctl" if target == "ct" else "B local",
-                                                           kind, "on" if pipelining else "off"))
+                side = "A vzctl" if target == "ct" else "B local"
+                variant = Variant("%s %s, pipelining %s" % (side, kind, "on" if pipelining else "off"))
                 variant.target, variant.pipelining = target, pipelining
                 variants.append(variant)
 
