@@ -109,13 +109,13 @@ def print_table(title, variants, base=True):
     log("")
     log(title)
     header = ("variant", "task s", "run s", "cpu s", "cpu-base s", "spawns", "cpu-base-emu s")
-    log("  %-34s %21s %21s %21s %21s %7s %21s" % header)
+    log("  %-46s %21s %21s %21s %21s %7s %21s" % header)
     for variant in variants:
         for run in variant.runs:
             run["cpu_base"] = run["cpu"] - (BASELINE["cpu"] if base else 0.0)
             run["cpu_emu"] = run["cpu_base"] - run["emulator_cpu"]
         spawns = variant.values("spawns")
-        log("  %-34s %21s %21s %21s %21s %7s %21s" % (
+        log("  %-46s %21s %21s %21s %21s %7s %21s" % (
             variant.name, summary(variant.values("task")), summary(variant.values("run")),
             summary(variant.values("cpu")), summary(variant.values("cpu_base")),
             "%g" % statistics.median(spawns) if spawns else "-", summary(variant.values("cpu_emu"))))
