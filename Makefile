@@ -134,9 +134,14 @@ demo: venv apt-deps
 clean:
 	rm -rf $(VENV) $(VENV_CORE216) .cache collections tests/output .pytest_cache $(SANITY_ROOT) $(SANITY_ROOT)-*
 
-# Prints spawn counts and wall times for 50 containers (see benchmarks/).
+# The modules and plugins side by side with their baselines, on emulated
+# hosts (benchmarks/bench.py, docs/performance.md); prints, fails on nothing.
+# QUICK=1: fewer repeats and smaller N, a few minutes. BENCH_ARGS: e.g.
+# --sections noop,create --repeats 3 --json out.json.
+QUICK ?=
+BENCH_ARGS ?=
 bench: venv apt-deps
-	$(VPY) benchmarks/bench_container.py
+	$(VPY) benchmarks/bench.py $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 # HTML docs of the collection (modules, plugins, roles, the user guide in
 # docs/docsite/) with antsibull-docs and Sphinx, into build/docs/html.
