@@ -127,18 +127,21 @@ def test_container_items_take_exactly_the_container_module_parameters():
         _same_option(opt, module[name], "defaults." + name)
 
 
-def test_container_tasks_pass_every_parameter_and_only_the_secret_one_a_password():
-    module = set(_module_options("container"))
+def test_the_containers_role_hands_its_list_to_the_containers_module_whole():
+    """One task converges the list; the module's item options carry no_log for the password,
+    so the role needs no task of its own for items with one."""
     tasks = {t["name"]: t for t in _tasks("containers")}
-    plain = tasks["Converge the containers"]
-    secret = tasks["Converge the containers that get a root password"]
-    assert set(plain["openvz.vz.container"]) == module - {"root_password", "update_password"}
-    assert set(secret["openvz.vz.container"]) == module
-    assert secret.get("no_log") is True and "no_log" not in plain
-    for task in (plain, secret):
-        for name, value in task["openvz.vz.container"].items():
-            if name != "root_password":
-                assert value == "{{ item.%s | default(omit) }}" % name, name
+    args = tasks["Converge the containers"]["openvz.vz.containers"]
+    assert args == {
+        "containers": "{{ openvz_containers }}",
+        "defaults": "{{ openvz_containers_defaults }}",
+        "exclusive": "{{ openvz_containers_exclusive }}",
+        "exclusive_keep": "{{ openvz_containers_exclusive_keep | map('string') | list }}",
+        "exclusive_remove_running": "{{ openvz_containers_exclusive_remove_running }}",
+    }
+    assert not [t for t in _tasks("containers") if "openvz.vz.container" in t]
+    items = _module_options("containers")["containers"]["suboptions"]
+    assert sorted(items) == sorted(_module_options("container"))
 
 
 def test_template_items_take_exactly_the_template_module_parameters():
