@@ -133,3 +133,28 @@ def test_changelog_is_releasable(tmp_path):
     assert fragments and not list((work / "changelogs" / "fragments").glob("*.yml"))
     released = yaml.safe_load((work / "changelogs" / "changelog.yaml").read_text())["releases"][version]
     assert sorted(released["fragments"]) == [name for name in fragments if name.endswith((".yml", ".yaml"))]
+
+
+def test_ansible_builder_creates_a_context_for_an_ee_with_the_collection(built, tmp_path):
+    """`ansible-builder create` on an EE definition that installs the built tarball
+    writes a build context: the Containerfile and the collection requirement it installs."""
+    tarball, _members = built
+    shutil.copy2(str(tarball), str(tmp_path / tarball.name))
+    (tmp_path / "requirements.yml").write_text(
+        # The build stage runs ansible-galaxy in the context's _build/, where the tarball is copied.
+        "---\ncollections:\n  - name: collections/%s\n    type: file\n" % tarball.name, encoding="utf-8")
+    (tmp_path / "execution-environment.yml").write_text(
+        "---\nversion: 3\nimages:\n  base_image:\n    name: quay.io/ansible/awx-ee:latest\n"
+        "dependencies:\n  galaxy: requirements.yml\n  ansible_core:\n    package_pip: ansible-core\n"
+        "  ansible_runner:\n    package_pip: ansible-runner\n"
+        "additional_build_files:\n  - src: %s\n    dest: collections\n" % tarball.name, encoding="utf-8")
+    run = subprocess.run([os.path.join(BIN, "ansible-builder"), "create", "-f", "execution-environment.yml",
+                          "-c", "context", "--output-filename", "Containerfile"], cwd=str(tmp_path),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+    assert run.returncode == 0, run.stdout
+    context = tmp_path / "context"
+    containerfile = (context / "Containerfile").read_text()
+    assert "ansible-galaxy" in containerfile and "requirements.yml" in containerfile
+    assert yaml.safe_load((context / "_build" / "requirements.yml").read_text())["collections"][0]["name"] \
+        == "collections/" + tarball.name
+    assert (context / "_build" / "collections" / tarball.name).is_file()
