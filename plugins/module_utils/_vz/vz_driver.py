@@ -46,10 +46,6 @@ class Prepared(object):
         self.warnings = warnings
         self.done = done
 
-    @property
-    def changed(self):
-        return bool(self.plan.changed) if self.done is None else self.done["changed"]
-
 
 class Driver(object):
     def __init__(self, runner, check_mode=False, diff=True, statuses=None, globals_=None, vz7=None,

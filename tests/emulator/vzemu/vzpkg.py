@@ -288,15 +288,7 @@ def _yum_install(tmpldir, names, quiet, out):
             ezrepo.install_files(tmpldir, each)
             ezrepo.record_installed(each, release)
             done.append("%s-ez.noarch 0:%s" % (each, release))
-    if not quiet:
-        if done:
-            out.stdout("Installed:")
-            for line in done:
-                out.stdout("  " + line)
-            out.stdout("Complete!")
-        else:
-            out.stdout("Nothing to do")
-    return 0
+    return _yum_summary(done, "Installed:", "Nothing to do", quiet, out)
 
 
 def _yum_update(tmpldir, names, quiet, out):
@@ -314,14 +306,19 @@ def _yum_update(tmpldir, names, quiet, out):
             ezrepo.install_files(tmpldir, name)
             ezrepo.record_installed(name, repo[name][0])
             done.append("%s-ez.noarch 0:%s" % (name, repo[name][0]))
+    return _yum_summary(done, "Updated:", "No packages marked for update", quiet, out)
+
+
+def _yum_summary(done, heading, nothing, quiet, out):
+    """How yum ends a transaction: the packages under ``heading`` and Complete!, or ``nothing``."""
     if not quiet:
         if done:
-            out.stdout("Updated:")
+            out.stdout(heading)
             for line in done:
                 out.stdout("  " + line)
             out.stdout("Complete!")
         else:
-            out.stdout("No packages marked for update")
+            out.stdout(nothing)
     return 0
 
 
