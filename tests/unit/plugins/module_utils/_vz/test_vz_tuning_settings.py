@@ -1,6 +1,6 @@
 """CPU/NUMA masks, memory guarantee, autostop, bind mounts and per-veth addresses, gateways and DHCP.
 
-What vzctl stores for each (the transcripts in tests/unit/emulator/transcripts and
+What vzctl stores for each (the transcripts in tests/emulator/tests/transcripts and
 the sources named in docs/openvz-tools.md) must read back equal to what was
 asked for, and every value is refused the same way as a parameter and in XML.
 """
