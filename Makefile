@@ -103,7 +103,7 @@ pytest: venv venv-core216 apt-deps
 	$(VBIN)/pytest $(PYTEST_ARGS)
 
 unit: venv apt-deps
-	$(VBIN)/pytest $(PYTEST_ARGS) tests/unit tests/emulator/tests tests/harness/tests
+	$(VBIN)/pytest $(PYTEST_ARGS) tests/unit tests/repo tests/emulator/tests tests/harness/tests
 
 sanity: venv
 	install -D -m 0644 tests/harness/get_pip_standin.py $(GET_PIP_CACHE)

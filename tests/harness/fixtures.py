@@ -1,6 +1,13 @@
-"""pytest hooks and fixtures of the harness; tests/conftest.py re-exports them."""
+"""pytest hooks and fixtures of the harness, loaded as a plugin (`-p harness.fixtures` in pytest.ini).
 
+A plugin rather than a root conftest.py: `ansible-test units` runs tests/unit with its own
+pytest configuration and would load a conftest, namespaces and all.
+"""
+
+import os
 import shutil
+import sys
+import tempfile
 
 import pytest
 
@@ -9,7 +16,7 @@ from harness.ansible_runner import AnsibleEnv
 from harness.host import FLAVOURS, emulated_host
 from harness.http_mirror import serve
 from harness.module_runner import ModuleRunner
-from harness.paths import CACHE_DIR, EMULATOR_DIR
+from harness.paths import CACHE_DIR, EMULATOR_DIR, REPO_ROOT
 from harness.rootfs import build_templates
 
 __all__ = [
@@ -19,6 +26,23 @@ __all__ = [
 ]
 
 _ISOLATION_REASON = pytest.StashKey()
+
+
+def _collection_importable():
+    """Make the repository importable as ansible_collections.openvz.vz, as ansible-test does.
+
+    A symlink is enough for imports (only ansible-test insists on a real path).
+    """
+    root = os.path.join(tempfile.gettempdir(), "openvz-vz-unit-%d" % os.getpid())
+    link = os.path.join(root, "ansible_collections", "openvz", "vz")
+    if not os.path.islink(link):
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        os.symlink(str(REPO_ROOT), link)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+_collection_importable()
 
 
 def pytest_addoption(parser):

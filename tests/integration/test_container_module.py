@@ -9,7 +9,7 @@ import json
 import pytest
 
 from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_settings
-from harness.domain_schema import assert_valid
+from ansible_collections.openvz.vz.tests.unit.support.libvirt_schema import assert_valid
 
 BASE = {"ctid": "101", "ostemplate": "debian-12.0-x86_64-minimal"}
 

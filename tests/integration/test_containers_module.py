@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from harness.domain_schema import assert_valid
+from ansible_collections.openvz.vz.tests.unit.support.libvirt_schema import assert_valid
 
 TEMPLATE = "debian-12.0-x86_64-minimal"
 

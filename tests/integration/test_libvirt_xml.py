@@ -2,7 +2,7 @@
 import json
 import os
 
-from harness.domain_schema import assert_valid
+from ansible_collections.openvz.vz.tests.unit.support.libvirt_schema import assert_valid
 
 # The shape of libvirt 9.0's `virsh dumpxml` (../shared/openvz-facts.md): <name>
 # is the CTID, no <guest dev>, <memory> always 0, <vcpu> the host's CPU count

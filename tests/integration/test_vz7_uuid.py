@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from harness.domain_schema import assert_valid
+from ansible_collections.openvz.vz.tests.unit.support.libvirt_schema import assert_valid
 
 TEMPLATE = "debian-12.0-x86_64-minimal"
 UUID = "8a3a5b1e-4e4b-4d39-9a1b-0c6f5e1f2a3b"

@@ -292,6 +292,9 @@ class Runner(object):
         command = [self._binary(argv[0])] + list(argv[1:])
         data = to_bytes(stdin, errors="surrogate_or_strict") if stdin else None
         deadline = None if self.timeout is None else time.time() + self.timeout
+        # Catching starts before the tool does: a stop signal between its start
+        # and the wait must still kill its group, not leave it behind.
+        signals = _StopSignals(self.stop)
         try:
             # Not run_command: it has no timeout, no process group to kill and no stop-signal handling.
             proc = subprocess.Popen(  # pylint: disable=ansible-bad-function
@@ -299,9 +302,9 @@ class Runner(object):
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True, env=self._environ(),
                 start_new_session=True, preexec_fn=functools.partial(_child_setup, os.getpid()))
         except OSError as exc:
+            self._restore(signals)
             self.module.fail_json(msg="cannot run %s: %s" % (command[0], exc), cmd=list(argv),
                                   rc=exc.errno, stdout="", stderr="")
-        signals = _StopSignals(self.stop)
         out, err = [], []
         try:
             try:
@@ -318,15 +321,18 @@ class Runner(object):
                     if pipe is not None:
                         pipe.close()
         finally:
-            caught = signals.restore()
-            if caught and self._interrupted is None:
-                # It came when the tool had finished, or while a timed-out one
-                # was killed: the module's own handling of it applies.
-                os.kill(os.getpid(), caught[0])
+            self._restore(signals)
         stdout, stderr = self._decode(out), self._decode(err)
         if rc != 0 and check_rc:
             raise VzToolError(argv, rc, stdout, stderr, exit_meaning(argv[0], rc))
         return rc, stdout, stderr
+
+    def _restore(self, signals):
+        caught = signals.restore()
+        if caught and self._interrupted is None:
+            # It came when the tool had finished (or could not start), or while a
+            # timed-out one was killed: the module's own handling of it applies.
+            os.kill(os.getpid(), caught[0])
 
     @staticmethod
     def _decode(chunks):

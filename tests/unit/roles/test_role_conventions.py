@@ -7,12 +7,13 @@ documented defaults and the module calls in step with the modules' own
 parameters, so a parameter added to a module cannot be silently dropped by a
 role.
 """
-import ast
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+
+from ansible_collections.openvz.vz.tests.unit.support import module_docs
 
 REPO = Path(__file__).resolve().parents[3]
 ROLES = REPO / "roles"
@@ -23,28 +24,6 @@ COMMENTED_DEFAULT = re.compile(r"^# (openvz_[a-z0-9_]+):( |$)", re.M)
 
 def _yaml(path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _assigned(path, name):
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
-            return node.value.value
-    raise AssertionError("no %s in %s" % (name, path))
-
-
-def _module_options(name):
-    """The module's options, with those of this collection's doc fragments merged in."""
-    doc = yaml.safe_load(_assigned(REPO / "plugins" / "modules" / (name + ".py"), "DOCUMENTATION"))
-    options = doc["options"]
-    for fragment in doc.get("extends_documentation_fragment", []):
-        if not fragment.startswith("openvz.vz."):
-            continue
-        file_name, _sep, variable = fragment[len("openvz.vz."):].partition(".")
-        text = _assigned(REPO / "plugins" / "doc_fragments" / (file_name + ".py"),
-                         variable.upper() or "DOCUMENTATION")
-        for key, value in (yaml.safe_load(text).get("options") or {}).items():
-            options.setdefault(key, {}).update(value)
-    return options
 
 
 def _tasks(role):
@@ -114,7 +93,7 @@ def _same_option(role_opt, module_opt, where):
 
 
 def test_container_items_take_exactly_the_container_module_parameters():
-    module = _module_options("container")
+    module = module_docs.documented_options("container")
     spec = _spec("containers")
     items = spec["openvz_containers"]["options"]
     assert sorted(items) == sorted(module)
@@ -140,12 +119,12 @@ def test_the_containers_role_hands_its_list_to_the_containers_module_whole():
         "exclusive_remove_running": "{{ openvz_containers_exclusive_remove_running }}",
     }
     assert not [t for t in _tasks("containers") if "openvz.vz.container" in t]
-    items = _module_options("containers")["containers"]["suboptions"]
-    assert sorted(items) == sorted(_module_options("container"))
+    items = module_docs.documented_options("containers")["containers"]["suboptions"]
+    assert sorted(items) == sorted(module_docs.documented_options("container"))
 
 
 def test_template_items_take_exactly_the_template_module_parameters():
-    module = _module_options("template")
+    module = module_docs.documented_options("template")
     items = _spec("host")["openvz_host_templates"]["options"]
     assert sorted(items) == sorted(module)
     for name, opt in module.items():

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-
-from harness import module_docs  # noqa: E402
+try:
+    from ansible_collections.openvz.vz.tests.unit.support import module_docs
+except ImportError:  # run as a script from a clone, outside pytest and ansible-test
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "support"))
+    import module_docs
 
 # The containers module's own options, as written in its DOCUMENTATION.
 OWN = """

@@ -15,7 +15,7 @@ import yaml
 from ansible_collections.openvz.vz.plugins.module_utils._vz import (
     vz_conf, vz_model, vz_params, vz_plan, vz_settings, vz_xml)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzInputError
-from harness import module_docs
+from ansible_collections.openvz.vz.tests.unit.support import module_docs
 
 REPO = Path(__file__).resolve().parents[5]
 MODULES = sorted(p.stem for p in (REPO / "plugins" / "modules").glob("*.py") if p.stem != "__init__")

@@ -4,7 +4,7 @@ import pytest
 from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_model, vz_xml
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzInputError
 
-from harness.domain_schema import assert_valid
+from ansible_collections.openvz.vz.tests.unit.support.libvirt_schema import assert_valid
 
 GLOBALS = vz_conf.ConfFile("/etc/vz/vz.conf",
                            {"VE_ROOT": "/vz/root/$VEID", "VE_PRIVATE": "/vz/private/$VEID"})

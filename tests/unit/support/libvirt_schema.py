@@ -24,7 +24,7 @@ def relaxed_schema_dir():
     with open(path) as handle:
         text = handle.read()
     if text.count(GENERIC_NAME) != 1:
-        raise AssertionError("libvirt's genericName pattern changed; update domain_schema.py")
+        raise AssertionError("libvirt's genericName pattern changed; update tests/unit/support/libvirt_schema.py")
     with open(path, "w") as handle:
         handle.write(text.replace(GENERIC_NAME, RELAXED_NAME))
     return target

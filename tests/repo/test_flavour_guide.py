@@ -1,13 +1,13 @@
 """docs/docsite/rst/guide_flavours.rst: its settings table is the Setting table's
-flavours, as the module enforces them.  ``python tests/unit/docs/test_flavour_guide.py``
+flavours, as the module enforces them.  ``python tests/repo/test_flavour_guide.py``
 prints the table this test expects."""
 import sys
 from pathlib import Path
 
 from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_settings
 
-GUIDE = Path(__file__).resolve().parents[3] / "docs" / "docsite" / "rst" / "guide_flavours.rst"
-BEGIN = ".. settings table (tests/unit/docs/test_flavour_guide.py)"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "docsite" / "rst" / "guide_flavours.rst"
+BEGIN = ".. settings table (tests/repo/test_flavour_guide.py)"
 
 
 def _cell(setting, flavour):
