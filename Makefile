@@ -13,7 +13,7 @@ VBIN := $(CURDIR)/$(VENV)/bin
 VENV_STAMP := $(VENV)/.installed-requirements-dev
 # The oldest ansible-core meta/runtime.yml claims, for the tests that run the
 # inventory plugin under it (tests/integration/test_inventory_unsafe.py,
-# tests/unit/plugins/plugin_utils/test_unsafe_and_host_names.py): a link to
+# tests/repo/test_unsafe_on_each_core.py): a link to
 # the matrix's venv of that core, under the name they use.
 VENV_CORE216 := .venv-core216
 # The ansible-core matrix (tests/matrix/cores.py): venvs in .cache/matrix/.
@@ -38,7 +38,7 @@ LINT_DIRS := playbooks roles
 export ANSIBLE_NOCOLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv venv-core216 apt-deps test pytest unit sanity vermin lint demo clean bench docs \
+.PHONY: venv venv-core216 apt-deps test pytest unit units sanity vermin lint demo clean bench docs \
   matrix matrix-venvs matrix-sanity matrix-unit matrix-smoke
 
 venv: $(VENV_STAMP)
@@ -91,7 +91,7 @@ apt-deps:
 # pytest runs last so its summary is the closing line of the output.
 test: venv apt-deps
 	@status=0; \
-	for step in matrix-sanity vermin lint matrix-unit matrix-smoke; do \
+	for step in matrix-sanity vermin lint units matrix-unit matrix-smoke; do \
 	  start=$$SECONDS; \
 	  $(MAKE) --no-print-directory $$step || { status=1; echo "make test: $$step FAILED"; }; \
 	  echo "make test: $$step took $$((SECONDS - start))s"; \
@@ -109,6 +109,13 @@ sanity: venv
 	install -D -m 0644 tests/harness/get_pip_standin.py $(GET_PIP_CACHE)
 	cd tests && $(VPY) -m harness.collection_copy $(SANITY_COPY)
 	cd $(SANITY_COPY) && $(VBIN)/ansible-test sanity --venv --python 3.11 --color no
+
+# The unit tests the ecosystem's way (tests/unit only: they need neither the
+# harness nor the emulator), in the same copy as sanity.
+units: venv apt-deps
+	install -D -m 0644 tests/harness/get_pip_standin.py $(GET_PIP_CACHE)
+	cd tests && $(VPY) -m harness.collection_copy $(SANITY_COPY)
+	cd $(SANITY_COPY) && $(VBIN)/ansible-test units --venv --python 3.11 --color no
 
 # vermin exits non-zero when given no Python files, so skip empty dirs.
 vermin: venv

@@ -25,11 +25,12 @@ from harness.collection_copy import sync  # noqa: E402  pylint: disable=wrong-im
 from matrix.cores import NEWEST, OLDEST, REPO_ROOT, ready_reason  # noqa: E402  pylint: disable=wrong-import-position
 
 # The unit tests that import ansible (the emulator's own need no core).
-UNIT_PATHS = ("tests/unit", "tests/harness/tests", "tests/repo/test_flavour_guide.py", "tests/repo/test_user_guide.py")
+UNIT_PATHS = ("tests/unit", "tests/harness/tests", "tests/repo/test_flavour_guide.py", "tests/repo/test_user_guide.py",
+              "tests/repo/test_payload.py")
 # Unit tests that exercise a newer core's internals, per core minor left out: why.
 UNIT_DESELECT = {
     "2.16": {
-        "tests/unit/plugins/modules/test_payload.py::test_modules_without_xml_ship_neither_lxml_nor_the_container_driver":
+        "tests/repo/test_payload.py::test_modules_without_xml_ship_neither_lxml_nor_the_container_driver":
             "benchmarks/payload_size.py reads AnsiballZ's 2.19+ builder (ansible._internal._ansiballz)",
     },
 }

@@ -95,10 +95,10 @@ def ansible_doc(tmp_path_factory):
     link.parent.mkdir(parents=True)
     link.symlink_to(REPO)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(root), ANSIBLE_NOCOLOR="1")
-    binary = os.path.join(os.path.dirname(sys.executable), "ansible-doc")
 
     def run(plugin_type, *names):
-        out = subprocess.run([binary, "--json", "-t", plugin_type] + ["openvz.vz." + n for n in names],
+        # ansible.cli.doc, not the ansible-doc script: ansible-test puts no scripts beside its Python.
+        out = subprocess.run([sys.executable, "-m", "ansible.cli.doc", "--json", "-t", plugin_type] + ["openvz.vz." + n for n in names],
                              env=env, check=True, capture_output=True, text=True).stdout
         return {name.split(".")[-1]: data["doc"] for name, data in json.loads(out).items()}
     return run

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 XML_AND_DRIVER = {"vz_lxml", "vz_xml", "vz_driver", "vz_plan", "vz_fields", "vz_params", "vz_preflight",
                   "vz_pending"}
 
