@@ -153,3 +153,11 @@ def build_python_template(cache_dir, busybox=rootfs.BUSYBOX):
             if os.path.exists(tmp):
                 os.unlink(tmp)
     return {TEMPLATE_NAME: str(path)}
+
+
+def build_templates_with_python(cache_dir):
+    """The busybox templates (rootfs.build_templates) plus the one with a working Python,
+    for tests that run modules inside containers; each kind cached in its own directory."""
+    templates = rootfs.build_templates(Path(cache_dir) / "templates")
+    templates.update(build_python_template(Path(cache_dir) / "templates-python"))
+    return templates

@@ -13,8 +13,7 @@ import textwrap
 import pytest
 
 from harness.paths import CACHE_DIR, VENV_BIN
-from harness.pyrootfs import TEMPLATE_NAME, build_python_template
-from harness.rootfs import build_templates
+from harness.pyrootfs import TEMPLATE_NAME, build_templates_with_python
 
 CTID = "101"
 HOST_VARS = ("ansible_connection=openvz.vz.vzctl ansible_openvz_ctid=%s "
@@ -26,9 +25,7 @@ HYPERVISOR_SECRET = "/etc/vz/hypervisor-secret"
 @pytest.fixture(scope="session")
 def openvz_templates():
     """The busybox templates plus one with a working Python."""
-    templates = build_templates(CACHE_DIR / "templates")
-    templates.update(build_python_template(CACHE_DIR / "templates-python"))
-    return templates
+    return build_templates_with_python(CACHE_DIR)
 
 
 @pytest.fixture

@@ -29,8 +29,7 @@ import pytest
 from harness import sudoroot
 from harness.multihost import lab_fixture, netns_inode, pids_in_netns
 from harness.paths import CACHE_DIR, VENV_BIN
-from harness.pyrootfs import TEMPLATE_NAME, build_python_template
-from harness.rootfs import build_templates
+from harness.pyrootfs import TEMPLATE_NAME, build_templates_with_python
 
 SUITE = Path(__file__).parent / "connection_suite"
 GROUP = "vzctl"
@@ -47,9 +46,7 @@ openvz_lab = lab_fixture(flavours=("vz7",))
 @pytest.fixture(scope="session")
 def openvz_templates():
     """The busybox templates plus one with a working Python (for the local hypervisor)."""
-    templates = build_templates(CACHE_DIR / "templates")
-    templates.update(build_python_template(CACHE_DIR / "templates-python"))
-    return templates
+    return build_templates_with_python(CACHE_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,7 @@ from harness import calllog
 from harness.ansible_runner import AnsibleEnv
 from harness.collection_copy import sync
 from harness.paths import CACHE_DIR, VENV_BIN
-from harness.pyrootfs import TEMPLATE_NAME, build_python_template
-from harness.rootfs import build_templates
+from harness.pyrootfs import TEMPLATE_NAME, build_templates_with_python
 from matrix.cores import CORES, LAST_CORE_FOR_PY36, TARGET_PY36, ready_reason
 
 HERE = Path(__file__).resolve().parent
@@ -43,9 +42,7 @@ PY36_REFUSAL = "future feature annotations is not defined"
 @pytest.fixture(scope="session")
 def openvz_templates():
     """The busybox templates plus one with a working Python, for the connection step."""
-    templates = build_templates(CACHE_DIR / "templates")
-    templates.update(build_python_template(CACHE_DIR / "templates-python"))
-    return templates
+    return build_templates_with_python(CACHE_DIR)
 
 
 @pytest.fixture(scope="session")
