@@ -6,6 +6,7 @@ from ansible.errors import AnsibleParserError
 from ansible_collections.openvz.vz.plugins.inventory.openvz import parse_host_name_format, safe_host_name
 from ansible_collections.openvz.vz.plugins.plugin_utils.unsafe import make_unsafe
 
+
 def test_make_unsafe_copies_containers_and_keeps_scalars():
     data = {"a": ["{{ x }}", 1, None], "b": ("y", "{z}"), "c": {"{k}"}, "d": 2.5}
     safe = make_unsafe(data)

@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzStateError
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_facts import parse_status
 
+
 # libvirt folds mounted into running; these stay distinct.
 @pytest.mark.parametrize("line, state", [
     ("CTID 101 exist unmounted down", "stopped"),
