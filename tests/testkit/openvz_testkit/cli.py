@@ -40,7 +40,7 @@ from harness.rootfs import build_templates  # noqa: E402
 
 PROG = "openvz-testkit"
 STATE_FILE = "testkit-state.json"
-LAYER_FILE = "testkit-inventory.yml"
+LAYER_DIR = "testkit-inventory"
 HOLD_LOG = "hold.log"
 DEFAULT_GROUP = "hypervisors"
 # What a bare --template NAME is made of: the harness's busybox root filesystem.
@@ -186,6 +186,13 @@ def listed_hosts(text):
     return hosts
 
 
+def user_inventory(args, env):
+    """`ansible-inventory --list` of the user's inventory (JSON)."""
+    proc = subprocess.run([ansible_tool(args, "ansible-inventory")] + _inventory_argv(args) + ["--list"],
+                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, check=False)
+    return json.loads(_checked(proc, "ansible-inventory --list"))
+
+
 def group_hosts(inventory, group):
     """Hosts of `group` and its children, from `ansible-inventory --list` JSON."""
     if group not in inventory:
@@ -225,13 +232,15 @@ def choose_hypervisors(args):
             return chosen, args.group or DEFAULT_GROUP
         return ([("hv%d" % n, args.flavour) for n in range(1, (args.hypervisors or 1) + 1)],
                 args.group or DEFAULT_GROUP)
-    if chosen:
-        return chosen, None
     env = ansible_environ(args)
+    if chosen:
+        known = group_hosts(user_inventory(args, env), "all")
+        unknown = [name for name, _ in chosen if name not in known]
+        if unknown:
+            raise UsageError("--hypervisor %s: not a host of the inventory" % ", ".join(unknown))
+        return chosen, None
     if args.group:
-        proc = subprocess.run([ansible_tool(args, "ansible-inventory")] + _inventory_argv(args) + ["--list"],
-                              capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, check=False)
-        names = group_hosts(json.loads(_checked(proc, "ansible-inventory --list")), args.group)
+        names = group_hosts(user_inventory(args, env), args.group)
     elif getattr(args, "playbook", None):
         argv = [ansible_tool(args, "ansible-playbook")] + _inventory_argv(args) + ["--list-hosts"]
         argv += ["--limit", args.limit] if args.limit else []
@@ -301,18 +310,27 @@ def start_lab(args, workdir):
     return lab, session
 
 
-def write_layer(session, path):
-    """The inventory layer (a last -i: its host variables win over the user's inventory's)."""
-    hosts = {}
-    for hypervisor in session["hypervisors"]:
-        hosts[hypervisor["name"]] = dict(session["vars"], ansible_host=hypervisor["address"], ansible_port=22,
-                                         ansible_connection="ssh")
+def write_layer(session, layer):
+    """The inventory layer, a directory given as the last -i.
+
+    Its connection variables are in host_vars/ files beside it: those win over
+    the user's inventory files and over host_vars/ beside the user's
+    inventory (a later source wins at the same level); only host_vars/ beside
+    the playbook and -e would win over them.
+    """
+    layer = Path(layer)
+    (layer / "host_vars").mkdir(parents=True)
+    hosts = {hypervisor["name"]: None for hypervisor in session["hypervisors"]}
     if session["group"]:
         inventory = {"all": {"children": {session["group"]: {"hosts": hosts}}}}
     else:
         inventory = {"all": {"hosts": hosts}}
-    # JSON is YAML; the .yml name makes ansible's yaml inventory plugin read it.
-    Path(path).write_text(json.dumps(inventory, indent=2) + "\n", encoding="utf-8")
+    # JSON is YAML; the .yml names make ansible's yaml inventory plugin and host_vars read them.
+    (layer / "hosts.yml").write_text(json.dumps(inventory, indent=2) + "\n", encoding="utf-8")
+    for hypervisor in session["hypervisors"]:
+        host_vars = dict(session["vars"], ansible_host=hypervisor["address"], ansible_port=22, ansible_connection="ssh")
+        (layer / "host_vars" / (hypervisor["name"] + ".yml")).write_text(json.dumps(host_vars, indent=2) + "\n",
+                                                                         encoding="utf-8")
 
 
 def call_line(call):
@@ -391,14 +409,14 @@ def cmd_run(args):
         if args.hypervisor or args.group or args.hypervisors or args.template or args.python_template or args.python:
             raise UsageError("with --state the hypervisors are those `up` started; give these options to `up`")
         session = read_state(Path(args.state))
-        return run_playbook(args, session, Path(args.state) / LAYER_FILE)
+        return run_playbook(args, session, Path(args.state) / LAYER_DIR)
     _stop_on_signals()
     workdir = Path(tempfile.mkdtemp(prefix="openvz-testkit-"))
     lab = None
     try:
         lab, session = start_lab(args, workdir)
-        write_layer(session, workdir / LAYER_FILE)
-        return run_playbook(args, session, workdir / LAYER_FILE)
+        write_layer(session, workdir / LAYER_DIR)
+        return run_playbook(args, session, workdir / LAYER_DIR)
     finally:
         if lab is not None:
             lab.stop()
@@ -469,7 +487,7 @@ def cmd_hold(args):
     lab = None
     try:
         lab, session = start_lab(config, state_dir)
-        write_layer(session, state_dir / LAYER_FILE)
+        write_layer(session, state_dir / LAYER_DIR)
         session["pid"] = os.getpid()
         (state_dir / STATE_FILE).write_text(json.dumps(session, indent=1), encoding="utf-8")
         print("READY", flush=True)
@@ -481,9 +499,10 @@ def cmd_hold(args):
 
 
 def _remove_state(state_dir):
-    for name in (STATE_FILE, LAYER_FILE, HOLD_LOG):
+    for name in (STATE_FILE, HOLD_LOG):
         (state_dir / name).unlink(missing_ok=True)
-    shutil.rmtree(state_dir / "lab", ignore_errors=True)
+    for name in ("lab", LAYER_DIR):
+        shutil.rmtree(state_dir / name, ignore_errors=True)
     if state_dir.is_dir() and not any(state_dir.iterdir()):
         state_dir.rmdir()
 
