@@ -53,6 +53,8 @@ TARBALL_SUFFIXES = (".tar", ".tar.gz", ".tar.xz", ".tar.bz2")
 LOCAL_NAMES = frozenset(("localhost", "127.0.0.1", "::1"))
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 HOLD_START_TIMEOUT = 120
+# Short, so ssh's control sockets fit its path limit; one dir per lab.
+CONTROL_DIRS = Path("/run/openvz-testkit") if Path("/run").is_dir() else Path(tempfile.gettempdir()) / "openvz-testkit-cp"
 HOLD_STOP_TIMEOUT = 60
 
 
@@ -295,6 +297,10 @@ def start_lab(args, workdir):
     cache_dir = Path(args.cache_dir).resolve() if args.cache_dir else default_cache_dir()
     templates = choose_templates(args, cache_dir)
     lab = multihost.Lab(workdir / "lab", flavours=[flavour for _, flavour in hypervisors], templates=templates)
+    # ssh's ControlPath must stay under 108 bytes: a deep --state or $TMPDIR would exceed it.
+    sweep_control_dirs()
+    lab.control_path_dir = CONTROL_DIRS / lab.tag
+    lab.control_path_dir.parent.mkdir(mode=0o700, exist_ok=True)
     lab.__enter__()  # pylint: disable=unnecessary-dunder-call
     session = {
         "ctl_netns": str(lab.ctl_netns_path),
@@ -308,6 +314,21 @@ def start_lab(args, workdir):
         "vars": dict(lab.inventory_vars(), ansible_python_interpreter=os.path.abspath(args.python or sys.executable)),
     }
     return lab, session
+
+
+def sweep_control_dirs():
+    """Remove control socket dirs of labs whose kit process is gone (killed)."""
+    if not CONTROL_DIRS.is_dir():
+        return
+    for entry in CONTROL_DIRS.iterdir():
+        pid = entry.name[len(multihost.NETNS_PREFIX):].split("x", 1)[0]
+        if entry.name.startswith(multihost.NETNS_PREFIX) and pid.isdigit() and not os.path.exists("/proc/" + pid):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def stop_lab(lab):
+    lab.stop()
+    shutil.rmtree(lab.control_path_dir, ignore_errors=True)
 
 
 def write_layer(session, layer):
@@ -419,7 +440,7 @@ def cmd_run(args):
         return run_playbook(args, session, workdir / LAYER_DIR)
     finally:
         if lab is not None:
-            lab.stop()
+            stop_lab(lab)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -494,7 +515,7 @@ def cmd_hold(args):
         signal.sigwait(STOP_SIGNALS + (signal.SIGINT,))
     finally:
         if lab is not None:
-            lab.stop()
+            stop_lab(lab)
     return 0
 
 
