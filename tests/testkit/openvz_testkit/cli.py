@@ -47,6 +47,7 @@ DEFAULT_GROUP = "hypervisors"
 BASE_TEMPLATE = "debian-12.0-x86_64-minimal"
 # Inventory host names and OS template names the kit accepts (whole string).
 HOST_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}\Z")
+GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
 TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\Z")
 TARBALL_SUFFIXES = (".tar", ".tar.gz", ".tar.xz", ".tar.bz2")
 # Names the default selection never turns into a hypervisor: ansible's implicit localhost.
@@ -225,6 +226,8 @@ def choose_hypervisors(args):
     """[(inventory host name, flavour)] and the group the layer puts them in
     (None: they are the user's inventory's hosts)."""
     chosen = _named_hypervisors(args)
+    if args.group is not None and not GROUP_NAME.match(args.group):
+        raise UsageError("--group %r: not an inventory group name" % args.group)
     if args.hypervisors is not None and (args.inventory or chosen or args.group):
         raise UsageError("--hypervisors N is for runs without -i, --hypervisor and --group")
     if args.hypervisors is not None and not 1 <= args.hypervisors <= 50:
@@ -256,7 +259,8 @@ def choose_hypervisors(args):
         raise UsageError("with -i, name the hypervisors: --group GROUP, --hypervisor NAME, or a playbook")
     for name in names:
         if not HOST_NAME.match(name):
-            raise UsageError("inventory host %r cannot be an emulated hypervisor (name it with --hypervisor)" % name)
+            raise UsageError("inventory host %r cannot be an emulated hypervisor: its name is more than letters, "
+                             "digits, '_', '.' and '-'" % name)
     return [(name, args.flavour) for name in names], None
 
 
@@ -426,12 +430,12 @@ def _require_root():
 
 def cmd_run(args):
     _require_root()
+    _stop_on_signals()
     if args.state:
         if args.hypervisor or args.group or args.hypervisors or args.template or args.python_template or args.python:
             raise UsageError("with --state the hypervisors are those `up` started; give these options to `up`")
         session = read_state(Path(args.state))
         return run_playbook(args, session, Path(args.state) / LAYER_DIR)
-    _stop_on_signals()
     workdir = Path(tempfile.mkdtemp(prefix="openvz-testkit-"))
     lab = None
     try:
