@@ -105,10 +105,10 @@ class Kit:
         with subprocess.Popen(argv, cwd=str(cwd), env=run_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True) as proc:
             try:
-                out, _ = proc.communicate(timeout=KIT_TIMEOUT)
+                out = proc.communicate(timeout=KIT_TIMEOUT)[0]
             except subprocess.TimeoutExpired:
                 proc.terminate()
-                out, _ = proc.communicate(timeout=60)
+                out = proc.communicate(timeout=60)[0]
         result = subprocess.CompletedProcess(argv, proc.returncode, out)
         result.pid = proc.pid
         return result
@@ -202,7 +202,7 @@ def test_check_mode_then_a_real_run_then_an_idempotent_one_on_a_kept_hypervisor(
         real = testkit(["run", "--state", state, "site.yml"] + inv, project)
         assert real.returncode == 0, real.stdout
         assert _recap(real.stdout, "ovz1.example.com")[1:] == (1, 0, 0)
-        _, calls = _calls(real.stdout, "ovz1.example.com")
+        calls = _calls(real.stdout, "ovz1.example.com")[1]
         assert "[change] rc=0   vzctl create 101 --ostemplate ubuntu-22.04-x86_64" in calls, calls
         assert "[change] rc=0   vzctl start 101" in calls, calls
         created = testkit(["run", "--state", state, "verify.yml", "-e", "expect_created=true", "-v"] + inv, project)
@@ -228,7 +228,7 @@ def test_a_run_cleans_up_and_returns_the_playbooks_exit_code(testkit, project, t
     run = testkit(["run", "fails.yml", "-i", "inventory.ini", "--collections-path", testkit.collections], project, tmpdir)
     assert run.returncode == 2, run.stdout
     assert _recap(run.stdout, "ovz1.example.com")[3] == 1
-    _, calls = _calls(run.stdout, "ovz1.example.com")
+    calls = _calls(run.stdout, "ovz1.example.com")[1]
     assert not [c for c in calls if c.startswith("[change] rc=0")], calls
     assert not list(tmpdir.iterdir()) and not _lab_namespaces(run.pid)
 
@@ -243,6 +243,45 @@ def test_two_hypervisors_of_two_flavours_without_an_inventory(testkit, project):
         assert "emulated %s hypervisor" % flavour in header
         assert "[change] rc=0   vzctl create 101 --ostemplate ubuntu-22.04-x86_64" in calls
     assert ("[read  ] rc=0   vzpkg" in run.stdout) and run.stdout.count("vzctl create 101") == 2
+
+
+INSIDE = """\
+- name: A container with Python
+  hosts: hypervisors
+  gather_facts: false
+  tasks:
+    - name: ct
+      openvz.vz.container: {ctid: 101, ostemplate: debian-12.0-x86_64-python, state: started}
+    - name: The container as a host, reached through its hypervisor
+      ansible.builtin.add_host:
+        name: ct101
+        ansible_connection: openvz.vz.vzctl
+        ansible_host: "101"
+        ansible_openvz_hypervisor: "{{ ansible_host }}"
+        ansible_python_interpreter: /usr/bin/python3
+- name: Inside it
+  hosts: ct101
+  gather_facts: false
+  tasks:
+    - name: motd
+      ansible.builtin.copy: {dest: /etc/motd, content: "from the kit\\n", mode: "0644"}
+    - name: read back
+      ansible.builtin.slurp: {src: /etc/motd}
+      register: motd
+    - name: as written
+      ansible.builtin.assert:
+        that: motd.content | b64decode == "from the kit\\n"
+"""
+
+
+def test_tasks_inside_a_container_through_the_vzctl_connection(testkit, project):
+    (project / "inside.yml").write_text(INSIDE, encoding="utf-8")
+    run = testkit(["run", "inside.yml", "--flavour", "vz7", "--python-template", "debian-12.0-x86_64-python",
+                   "--collections-path", testkit.collections], project)
+    assert run.returncode == 0, run.stdout
+    assert _recap(run.stdout, "ct101")[1:] == (1, 0, 0), run.stdout
+    calls = _calls(run.stdout, "hv1")[1]
+    assert any(c.startswith("[read  ] rc=0   vzctl exec2 101 ") for c in calls), calls
 
 
 @pytest.mark.parametrize("args, message", [
@@ -291,11 +330,12 @@ def test_the_guides_example_runs_as_written(testkit, tmp_path):
     project = tmp_path / "guide"
     project.mkdir()
     files = _guide_blocks("file")
-    assert [name for name, _ in files] == ["site.yml", "inventory.ini"]
+    assert [name for name, text in files] == ["site.yml", "inventory.ini"]
     for name, text in files:
         (project / name).write_text(text, encoding="utf-8")
-    first, kept = [[shlex.split(line[2:]) for line in text.splitlines()] for _, text in _guide_blocks("commands")]
-    (_, shown), = _guide_blocks("output")
+    first, kept = [[shlex.split(line[2:]) for line in text.splitlines()] for arg, text in _guide_blocks("commands")]
+    shown = [text for arg, text in _guide_blocks("output")]
+    assert len(shown) == 1
     env = {"ANSIBLE_COLLECTIONS_PATH": str(testkit.collections)}
 
     def run(argv):
@@ -307,7 +347,7 @@ def test_the_guides_example_runs_as_written(testkit, tmp_path):
     checked, real = run(first[0]), run(first[1])
     assert "--check" in first[0] and "+++ after: container 101" in checked
     assert "[change]" not in checked and ", 0 changing ===" in checked
-    wanted, got = _shown_lines(shown), _shown_lines(real)
+    wanted, got = _shown_lines(shown[0]), _shown_lines(real)
     assert any(got[i:i + len(wanted)] == wanted for i in range(len(got))), real
 
     outputs = [run(argv) for argv in kept]

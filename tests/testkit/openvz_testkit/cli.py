@@ -213,7 +213,7 @@ def group_hosts(inventory, group):
 def _named_hypervisors(args):
     chosen = []
     for spec in args.hypervisor:
-        name, _, flavour = spec.partition("=")
+        name, flavour = spec.partition("=")[::2]
         if not HOST_NAME.match(name):
             raise UsageError("--hypervisor %r: not an inventory host name" % spec)
         if flavour and flavour not in FLAVOURS:
@@ -240,7 +240,7 @@ def choose_hypervisors(args):
     env = ansible_environ(args)
     if chosen:
         known = group_hosts(user_inventory(args, env), "all")
-        unknown = [name for name, _ in chosen if name not in known]
+        unknown = [name for name, flavour in chosen if name not in known]
         if unknown:
             raise UsageError("--hypervisor %s: not a host of the inventory" % ", ".join(unknown))
         return chosen, None
@@ -300,7 +300,7 @@ def start_lab(args, workdir):
     hypervisors, group = choose_hypervisors(args)
     cache_dir = Path(args.cache_dir).resolve() if args.cache_dir else default_cache_dir()
     templates = choose_templates(args, cache_dir)
-    lab = multihost.Lab(workdir / "lab", flavours=[flavour for _, flavour in hypervisors], templates=templates)
+    lab = multihost.Lab(workdir / "lab", flavours=[flavour for name, flavour in hypervisors], templates=templates)
     # ssh's ControlPath must stay under 108 bytes: a deep --state or $TMPDIR would exceed it.
     sweep_control_dirs()
     lab.control_path_dir = CONTROL_DIRS / lab.tag
@@ -314,7 +314,7 @@ def start_lab(args, workdir):
         "hypervisors": [
             {"name": name, "lab_name": hv.name, "flavour": hv.flavour, "address": hv.address,
              "calls": str(hv.upper_var / "lib" / "vzemu" / "calls.jsonl")}
-            for (name, _), hv in zip(hypervisors, lab.hypervisors)],
+            for (name, flavour), hv in zip(hypervisors, lab.hypervisors)],
         "vars": dict(lab.inventory_vars(), ansible_python_interpreter=os.path.abspath(args.python or sys.executable)),
     }
     return lab, session
@@ -401,6 +401,10 @@ def run_playbook(args, session, layer):
     env = ansible_environ(args)
     env["ANSIBLE_SSH_CONTROL_PATH_DIR"] = session["control_path_dir"]
     env["ANSIBLE_HOST_KEY_CHECKING"] = "False"
+    # Defaults for every other ssh connection to a hypervisor (openvz.vz.vzctl for tasks in
+    # containers): the namespace reaches only the lab, so no other key or ssh option can apply.
+    env["ANSIBLE_PRIVATE_KEY_FILE"] = session["vars"]["ansible_ssh_private_key_file"]
+    env["ANSIBLE_SSH_COMMON_ARGS"] = session["vars"]["ansible_ssh_common_args"]
     argv = playbook_argv(args, layer)
     names = ", ".join("%s (%s, %s)" % (hv["name"], hv["flavour"], hv["address"]) for hv in session["hypervisors"])
     print("=== %s: %s against emulated hypervisors %s ===" % (PROG, args.playbook, names), flush=True)
