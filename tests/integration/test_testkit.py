@@ -10,11 +10,13 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -243,6 +245,82 @@ def test_two_hypervisors_of_two_flavours_without_an_inventory(testkit, project):
         assert "emulated %s hypervisor" % flavour in header
         assert "[change] rc=0   vzctl create 101 --ostemplate ubuntu-22.04-x86_64" in calls
     assert ("[read  ] rc=0   vzpkg" in run.stdout) and run.stdout.count("vzctl create 101") == 2
+
+
+TWO_PLAYS = """\
+- name: On the hypervisors
+  hosts: hypervisors
+  gather_facts: false
+  tasks:
+    - name: info
+      openvz.vz.container_info: {}
+- name: On the controller
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: nothing
+      ansible.builtin.debug: {msg: here}
+"""
+
+
+def test_the_hosts_the_playbook_targets_become_the_hypervisors(testkit, project):
+    (project / "two.yml").write_text(TWO_PLAYS, encoding="utf-8")
+    (project / "inventory.ini").write_text(
+        "[hypervisors]\novz1 ansible_host=203.0.113.1\novz2 ansible_host=203.0.113.2\n[web]\nweb1\n", encoding="utf-8")
+    args = ["run", "two.yml", "-i", "inventory.ini", "--collections-path", testkit.collections]
+    every = testkit(args, project)
+    assert every.returncode == 0, every.stdout
+    headers = re.findall(r"^=== openvz-testkit: tool calls on (\S+) ", every.stdout, re.M)
+    assert headers == ["ovz1", "ovz2"], every.stdout
+    assert "ok: [localhost]" in every.stdout
+    limited = testkit(args + ["--limit", "ovz2"], project)
+    assert limited.returncode == 0, limited.stdout
+    assert re.findall(r"^=== openvz-testkit: tool calls on (\S+) ", limited.stdout, re.M) == ["ovz2"]
+    assert "against emulated hypervisors ovz2 (legacy, 10.213.0.11)" in limited.stdout
+
+
+SLEEPS = """\
+- name: Long
+  hosts: hypervisors
+  gather_facts: false
+  tasks:
+    - name: a long task
+      ansible.builtin.command: sleep 120
+      changed_when: false
+"""
+
+
+def test_ctrl_c_ends_the_run_and_cleans_up(testkit, project, tmp_path):
+    (project / "sleeps.yml").write_text(SLEEPS, encoding="utf-8")
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    env = dict(testkit.env, TMPDIR=str(tmpdir))
+    argv = [testkit.command, "run", "sleeps.yml", "-i", "inventory.ini", "--collections-path", testkit.collections]
+    # Its own session, as a terminal's foreground job: Ctrl-C reaches the whole process group.
+    with subprocess.Popen([str(a) for a in argv], cwd=str(project), env=env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True) as kit:
+        seen = []
+        for line in kit.stdout:
+            seen.append(line)
+            if line.startswith("TASK [a long task]"):
+                break
+        assert seen and seen[-1].startswith("TASK [a long task]"), "".join(seen)
+        time.sleep(1)
+        os.killpg(kit.pid, signal.SIGINT)
+        rest = kit.communicate(timeout=120)[0]
+    assert kit.returncode == 130, "".join(seen) + rest
+    assert "openvz-testkit: interrupted" in rest
+    assert not _lab_namespaces(kit.pid) and not list(tmpdir.iterdir())
+    left = [pid for pid in os.listdir("/proc") if pid.isdigit() and _session_of(pid) == kit.pid]
+    assert not left, left
+
+
+def _session_of(pid):
+    try:
+        with open("/proc/%s/stat" % pid, encoding="ascii") as handle:
+            return int(handle.read().rsplit(")", 1)[1].split()[4])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 INSIDE = """\

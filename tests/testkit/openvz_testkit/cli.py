@@ -12,6 +12,7 @@ hypervisors; every other variable of the user's inventory stays.
 """
 
 import argparse
+import importlib.metadata
 import json
 import os
 import re
@@ -99,9 +100,18 @@ def _add_lab_args(parser):
                         help="where built templates are kept (default: $XDG_CACHE_HOME/openvz-testkit)")
 
 
+def kit_version():
+    try:
+        return importlib.metadata.version("openvz-vz-testkit")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed: run from a clone)"
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n", 1)[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version="%(prog)s " + kit_version())
+    # `hold` is internal (the process `up` leaves): not listed.
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{run,up,down}")
 
     run = sub.add_parser("run", help="run a playbook against emulated hypervisors and print the tool calls it caused")
     run.add_argument("playbook")
@@ -261,7 +271,8 @@ def choose_hypervisors(args):
         if not HOST_NAME.match(name):
             raise UsageError("inventory host %r cannot be an emulated hypervisor: its name is more than letters, "
                              "digits, '_', '.' and '-'" % name)
-    return [(name, args.flavour) for name in names], None
+    # Sorted, so each host gets the same address whatever order ansible lists them in.
+    return [(name, args.flavour) for name in sorted(names)], None
 
 
 def choose_templates(args, cache_dir):
