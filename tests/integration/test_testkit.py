@@ -17,6 +17,7 @@ import sysconfig
 import tempfile
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -147,6 +148,34 @@ def _install(top):
     assert (kit.collections / "ansible_collections" / "openvz" / "vz" / "galaxy.yml").exists() or \
         (kit.collections / "ansible_collections" / "openvz" / "vz" / "MANIFEST.json").exists()
     return kit
+
+
+def _wheel_files(wheel):
+    """name -> executable bit of each file in a wheel."""
+    with zipfile.ZipFile(wheel) as archive:
+        return {info.filename: bool((info.external_attr >> 16) & 0o111) for info in archive.infolist()}
+
+
+def test_the_package_ships_the_emulator_and_the_harness_not_their_tests_nor_the_collection(tmp_path):
+    _run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", tmp_path / "sdist",
+          REPO_ROOT / "tests" / "testkit"])
+    sdist, = (tmp_path / "sdist").glob("openvz_vz_testkit-*.tar.gz")
+    # A wheel built from the sdist (what pip does with it) is the wheel built from the clone.
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-index", "-w", tmp_path / "from-sdist", sdist])
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-index", "-w", tmp_path / "from-clone",
+          REPO_ROOT / "tests" / "testkit"])
+    (from_sdist,), (from_clone,) = (tmp_path / "from-sdist").glob("*.whl"), (tmp_path / "from-clone").glob("*.whl")
+    files = _wheel_files(from_clone)
+    assert _wheel_files(from_sdist) == files
+    repo = "openvz_testkit/_repo/tests/"
+    for tool in ("emulator/bin/vzctl", "emulator/bin/vzlist", "emulator/bin/vzpkg", "emulator/bin-vz7/prlctl"):
+        assert files[repo + tool], tool
+    assert repo + "emulator/vzemu/cli.py" in files and repo + "harness/multihost.py" in files
+    assert not [name for name in files if "/tests/emulator/tests/" in name or "/tests/harness/tests/" in name
+                or "__pycache__" in name or "plugins/modules" in name]
+    entry_points = [name for name in files if name.endswith(".dist-info/entry_points.txt")]
+    with zipfile.ZipFile(from_clone) as archive:
+        assert archive.read(entry_points[0]).decode() == "[console_scripts]\nopenvz-testkit = openvz_testkit.cli:main\n"
 
 
 @pytest.fixture

@@ -316,14 +316,18 @@ def start_lab(args, workdir):
     sweep_control_dirs()
     lab.control_path_dir = CONTROL_DIRS / lab.tag
     lab.control_path_dir.parent.mkdir(mode=0o700, exist_ok=True)
-    lab.__enter__()  # pylint: disable=unnecessary-dunder-call
+    try:
+        lab.__enter__()  # pylint: disable=unnecessary-dunder-call
+    except BaseException:
+        # The lab has stopped itself; only its control dir is ours to remove.
+        shutil.rmtree(lab.control_path_dir, ignore_errors=True)
+        raise
     session = {
         "ctl_netns": str(lab.ctl_netns_path),
         "control_path_dir": str(lab.control_path_dir),
         "group": group,
-        "templates": sorted(templates),
         "hypervisors": [
-            {"name": name, "lab_name": hv.name, "flavour": hv.flavour, "address": hv.address,
+            {"name": name, "flavour": hv.flavour, "address": hv.address,
              "calls": str(hv.upper_var / "lib" / "vzemu" / "calls.jsonl")}
             for (name, flavour), hv in zip(hypervisors, lab.hypervisors)],
         "vars": dict(lab.inventory_vars(), ansible_python_interpreter=os.path.abspath(args.python or sys.executable)),
