@@ -397,6 +397,7 @@ def test_tasks_inside_a_container_through_the_vzctl_connection(testkit, project)
     (["--template", "x=/nonexistent.tar.gz"], "--template 'x=/nonexistent.tar.gz': /nonexistent.tar.gz is not a"),
     (["--template", "../x"], "--template '../x': not an OS template name"),
     (["--hypervisors", "2"], "--hypervisors N is for runs without -i"),
+    (["--flavour", "vz7", "--template", "debian12"], "template 'debian12': an OpenVZ 7 (vz7) template name is"),
 ])
 def test_bad_options_are_refused_before_any_hypervisor_starts(testkit, project, tmp_path, args, message):
     tmpdir = tmp_path / "tmp"

@@ -50,6 +50,8 @@ BASE_TEMPLATE = "debian-12.0-x86_64-minimal"
 HOST_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}\Z")
 GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
 TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\Z")
+# OpenVZ 7 EZ template names: <osname>-<osver>-<arch>[-<set>] (vztt; tests/emulator/vzemu/ezrepo.py).
+EZ_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_]+(-[A-Za-z0-9_.-]+)?\Z")
 TARBALL_SUFFIXES = (".tar", ".tar.gz", ".tar.xz", ".tar.bz2")
 # Names the default selection never turns into a hypervisor: ansible's implicit localhost.
 LOCAL_NAMES = frozenset(("localhost", "127.0.0.1", "::1"))
@@ -275,8 +277,8 @@ def choose_hypervisors(args):
     return [(name, args.flavour) for name in sorted(names)], None
 
 
-def choose_templates(args, cache_dir):
-    """OS template name -> tarball for every hypervisor."""
+def choose_templates(args, cache_dir, flavours):
+    """OS template name -> tarball for every hypervisor (of `flavours`)."""
     base = build_templates(cache_dir / "templates")
     templates = {} if (args.template or args.python_template) else dict(base)
     for spec in args.template:
@@ -296,10 +298,16 @@ def choose_templates(args, cache_dir):
             if not TEMPLATE_NAME.match(name):
                 raise UsageError("--python-template %r: not an OS template name" % name)
             templates[name] = python_tarball
+    if "vz7" in flavours:
+        for name in sorted(templates):
+            if not EZ_TEMPLATE_NAME.match(name):
+                raise UsageError("template %r: an OpenVZ 7 (vz7) template name is <osname>-<osver>-<arch>[-<set>]" % name)
     return templates
 
 
-def default_cache_dir():
+def cache_dir(args):
+    if args.cache_dir:
+        return Path(args.cache_dir).resolve()
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / PROG
 
@@ -309,8 +317,7 @@ def default_cache_dir():
 def start_lab(args, workdir):
     """Start the hypervisors; return the started Lab and the session description."""
     hypervisors, group = choose_hypervisors(args)
-    cache_dir = Path(args.cache_dir).resolve() if args.cache_dir else default_cache_dir()
-    templates = choose_templates(args, cache_dir)
+    templates = choose_templates(args, cache_dir(args), {flavour for name, flavour in hypervisors})
     lab = multihost.Lab(workdir / "lab", flavours=[flavour for name, flavour in hypervisors], templates=templates)
     # ssh's ControlPath must stay under 108 bytes: a deep --state or $TMPDIR would exceed it.
     sweep_control_dirs()
@@ -498,8 +505,9 @@ def cmd_up(args):
     state_dir = Path(args.state).resolve()
     if state_dir.exists() and (not state_dir.is_dir() or any(state_dir.iterdir())):
         raise UsageError("--state %s must be a new or empty directory" % args.state)
-    # The choice is made here, where its errors can be shown; the holder only starts it.
-    choose_hypervisors(args)
+    # Checked here, where the errors can be shown; the holder chooses again (the templates are cached by then).
+    hypervisors = choose_hypervisors(args)[0]
+    choose_templates(args, cache_dir(args), {flavour for name, flavour in hypervisors})
     state_dir.mkdir(parents=True, exist_ok=True)
     config = dict(vars(args), state=str(state_dir))
     config.pop("command")
