@@ -131,3 +131,9 @@ def test_vzctl_create_builds_a_missing_cache(emu_host):
     assert ["create", "cache", TEMPLATE, "--vefstype", "ext4"] in calls
     assert {"tool": "vzpkg", "argv": ["create", "cache", TEMPLATE, "--vefstype", "ext4"]} in [
         {"tool": c["tool"], "argv": c["argv"]} for c in emu_host.host.mutating_calls()]
+
+
+@pytest.mark.parametrize("name", ["debian", "debian-12", "-12-x86_64", "debian--x86_64", ""])
+def test_a_name_that_is_no_ez_template_name_is_refused_when_published(name):
+    with pytest.raises(ValueError, match="not an EZ OS template name"):
+        ezrepo.split_name(name)

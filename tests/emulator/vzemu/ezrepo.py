@@ -56,6 +56,9 @@ def _store(name, data):
 def split_name(name):
     """``<osname>-<osver>-<arch>[-<set>]`` -> (osname, osver, arch, set)."""
     parts = name.split("-")
+    if len(parts) < 3 or not all(parts[:3]):
+        # Only provisioning passes names unchecked; vztt itself never gets here with one.
+        raise ValueError("%r is not an EZ OS template name (<osname>-<osver>-<arch>[-<set>])" % name)
     return parts[0], parts[1], parts[2], "-".join(parts[3:]) or DEFSETNAME
 
 
