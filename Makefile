@@ -133,6 +133,9 @@ lint: venv
 	ln -sfn "$(CURDIR)" .cache/lint-collections/ansible_collections/openvz/vz; \
 	NO_COLOR=1 PATH="$(VBIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/.cache/lint-collections" \
 	  $(VBIN)/ansible-lint --offline --profile production "$${dirs[@]}"
+	@# The plugins' documentation as the docs site reads it (O(...) references, markup).
+	PATH="$(VBIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/.cache/lint-collections" \
+	  $(VBIN)/antsibull-docs lint-collection-docs --plugin-docs .cache/lint-collections/ansible_collections/openvz/vz
 
 DEMO_FLAVOUR ?= legacy
 demo: venv apt-deps

@@ -443,39 +443,39 @@ options:
         elements: dict
         suboptions:
           ifname:
-            description: As O(containers[].netifs.ifname).
+            description: As O(containers[].netifs[].ifname).
             type: str
             required: true
           mac:
-            description: As O(containers[].netifs.mac).
+            description: As O(containers[].netifs[].mac).
             type: str
           host_ifname:
-            description: As O(containers[].netifs.host_ifname).
+            description: As O(containers[].netifs[].host_ifname).
             type: str
           host_mac:
-            description: As O(containers[].netifs.host_mac).
+            description: As O(containers[].netifs[].host_mac).
             type: str
           bridge:
-            description: As O(containers[].netifs.bridge).
+            description: As O(containers[].netifs[].bridge).
             type: str
           network:
-            description: As O(containers[].netifs.network).
+            description: As O(containers[].netifs[].network).
             type: str
           ip_addresses:
-            description: As O(containers[].netifs.ip_addresses).
+            description: As O(containers[].netifs[].ip_addresses).
             type: list
             elements: str
           gateway:
-            description: As O(containers[].netifs.gateway).
+            description: As O(containers[].netifs[].gateway).
             type: str
           gateway6:
-            description: As O(containers[].netifs.gateway6).
+            description: As O(containers[].netifs[].gateway6).
             type: str
           dhcp:
-            description: As O(containers[].netifs.dhcp).
+            description: As O(containers[].netifs[].dhcp).
             type: bool
           dhcp6:
-            description: As O(containers[].netifs.dhcp6).
+            description: As O(containers[].netifs[].dhcp6).
             type: bool
       nameservers:
         description: As O(containers[].nameservers).
@@ -524,14 +524,14 @@ options:
         elements: dict
         suboptions:
           src:
-            description: As O(containers[].bindmounts.src).
+            description: As O(containers[].bindmounts[].src).
             type: str
           dst:
-            description: As O(containers[].bindmounts.dst).
+            description: As O(containers[].bindmounts[].dst).
             type: str
             required: true
           options:
-            description: As O(containers[].bindmounts.options).
+            description: As O(containers[].bindmounts[].options).
             type: list
             elements: str
             choices:

@@ -102,7 +102,8 @@ def default_options():
         short = dict((key, option[key]) for key in ("type", "choices", "elements") if key in option)
         if "suboptions" in option:
             short["suboptions"] = dict(
-                (sub, dict({"description": "As O(containers[].%s.%s)." % (name, sub)},
+                (sub, dict({"description": "As O(containers[].%s%s.%s)." % (
+                    name, "[]" if option.get("type") == "list" else "", sub)},
                            **dict((k, v) for k, v in spec.items() if k in ("type", "choices", "elements", "required"))))
                 for sub, spec in option["suboptions"].items())
         short = dict({"description": "As O(containers[].%s)." % name}, **short)
