@@ -69,3 +69,12 @@ options:
   timeout:
     default: 1800
 """
+
+    # vzdump archives a whole private area (and may stop or suspend the
+    # container meanwhile), vzrestore unpacks one, prlctl backup copies a
+    # ploop image: gigabytes each.
+    BACKUP = r"""
+options:
+  timeout:
+    default: 3600
+"""
