@@ -231,7 +231,7 @@ def test_restore_on_another_hypervisor(openvz_lab, tmp_path):
                                                       "flat": True}},
     ], hosts="hv1"))
     assert made.rc == 0, str(made)
-    backup = made.task("backup")["result"]["backup"]
+    backup = made.task("backup", host="hv1")["result"]["backup"]
     restored = env.run_playbook(_play([
         {"name": "copy", "ansible.builtin.copy": {"src": str(xfer / backup["id"]), "dest": "/vz/dump/"}},
         _bk("list", {"state": "list"}),
@@ -239,8 +239,8 @@ def test_restore_on_another_hypervisor(openvz_lab, tmp_path):
         _bk("refused", {"backup": backup["id"], "state": "restored"}, ignore_errors=True),
     ], hosts="hv2"))
     assert restored.rc == 0, str(restored)
-    assert [b["id"] for b in restored.task("list")["result"]["backups"]] == [backup["id"]]
-    assert "container 101 exists" in restored.task("refused")["result"]["msg"]
+    assert [b["id"] for b in restored.task("list", host="hv2")["result"]["backups"]] == [backup["id"]]
+    assert "container 101 exists" in restored.task("refused", host="hv2")["result"]["msg"]
     listing = ["sh", "-c", "cd /vz/private/101 && find . ! -path ./etc/vzdump -printf '%p %y %s %m %U %l\\n' | sort "
                "&& find . -type f -exec md5sum {} + | sort -k 2"]
     hv1, hv2 = openvz_lab["hv1"], openvz_lab["hv2"]

@@ -468,9 +468,12 @@ class Backup(object):
     def _archive(self, task, snapdir):
         """OpenVZ.pm archive(): ``cd SNAPDIR; find . EXCL -print0 | tar c[z]pf - OPTS --null -T - >FILE``."""
         opts = self.opts
+        # vzdump adds --remove-files when it archives its copy inside dumpdir (suspend
+        # mode). The stand-in leaves it out: GNU tar 1.26 and newer, given the parent
+        # directories before their contents (find's order, --no-recursion), fail on
+        # them with "Cannot rmdir: Directory not empty" and exit 2, which the tar of
+        # the hosts vzdump 1.2.6 was made for may not; the copy goes with the cleanup.
         taropts = list(TAR_CREATE)
-        if snapdir == task["tmpdir"] and snapdir.startswith(opts["dumpdir"] + "/"):
-            taropts.append("--remove-files")
         find = subprocess.Popen(["find", "."] + self.findexcl + ["-print0"], cwd=snapdir,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         with open(task["tmptar"], "wb") as target:
