@@ -107,7 +107,7 @@ options:
     default: true
   max_age:
     description:
-      - With O(state=present), the age a backup may have and still count: a number followed
+      - With O(state=present), the age a backup may have and still count, a number followed
         by one unit, V(s), V(m), V(h), V(d) or V(w) (V(12h), V(1d)).
       - With O(state=absent) and no O(backup), only backups older than this are deleted.
       - The age comes from the time vzdump encodes in the archive name (the host's local
@@ -255,7 +255,7 @@ rc:
   returned: failure
   type: int
 meaning:
-  description: On a tool failure, what that tool's exit code means.
+  description: On a tool failure, what that tool's exit code means (from the tool's own table of codes).
   returned: failure
   type: str
 """

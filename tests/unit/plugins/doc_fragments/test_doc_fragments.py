@@ -27,6 +27,7 @@ FAILURE_KEYS = yaml.safe_load(Returns.FAILURE)
 # one of the failure keys is held to the canonical text all the same.
 CONTAINER_DICTS = {"container": ("container",), "container_info": ("containers",)}
 FAILURE_USERS = {
+    "backup": ("executed", "rc", "meaning"),
     "container": ("executed", "rc", "meaning"),
     "snapshot": ("executed", "rc", "meaning"),
     "template": ("rc",),
