@@ -27,6 +27,7 @@ author:
   - openvz.vz maintainers (@openvz-collections)
 requirements:
   - legacy OpenVZ, vzctl 4.x with vzdump; or OpenVZ 7 with prlctl
+  - lxml on the hypervisor, for O(state=restored) (the restored container's domain XML)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - openvz.vz.vzctl_timeout
@@ -263,6 +264,7 @@ meaning:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_backup import Backups
+from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_lxml import require_lxml
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_module import run_and_exit
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import Runner
 
@@ -287,6 +289,9 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    if params["state"] == "restored":
+        # the restored container is returned as its domain XML
+        require_lxml(module)
     backups = Backups(Runner(module, timeout=params["timeout"]), check_mode=module.check_mode)
     run_and_exit(module, lambda: backups.converge(
         params["state"], ctid=params["ctid"], name=params["name"], backup=params["backup"],
