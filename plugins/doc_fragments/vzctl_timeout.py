@@ -78,3 +78,11 @@ options:
   timeout:
     default: 3600
 """
+
+    # One prlctl backup-list (the dispatcher reads its backup directory) or
+    # none (legacy: the dump directory is read directly): seconds.
+    BACKUP_INFO = r"""
+options:
+  timeout:
+    default: 300
+"""

@@ -12,7 +12,8 @@ module: backup
 short_description: Back up and restore OpenVZ containers with vzdump/vzrestore or prlctl
 version_added: 0.1.0
 description:
-  - Makes, lists, restores and deletes container backups with each flavour's own tools.
+  - Makes, restores and deletes container backups with each flavour's own tools;
+    M(openvz.vz.backup_info) lists them.
   - On legacy OpenVZ (vzctl 4.x) with C(vzdump) and C(vzrestore). vzdump writes the archive
     C(vzdump-openvz-CTID-YYYY_MM_DD-HH_MM_SS.tar) (C(.tgz) with O(compress)) and its log
     (C(.log)) into the dump directory (O(dumpdir), by default C(DUMPDIR) of C(vz.conf)); the
@@ -58,10 +59,9 @@ options:
         overwritten in place. This state always changes the host.
       - V(absent) deletes O(backup), or the backups of the container O(ctid) or O(name)
         (those older than O(max_age) when it is given).
-      - V(list) changes nothing and returns the backups on the host (of the container, with
-        O(ctid) or O(name)).
+      - M(openvz.vz.backup_info) lists backups without changing anything.
     type: str
-    choices: [present, restored, absent, list]
+    choices: [present, restored, absent]
     default: present
   name:
     description: Container name, instead of or with O(ctid).
@@ -133,6 +133,7 @@ notes:
     archive and its log with C(rm).
   - vzrestore does not create the name link C(/etc/vz/names/NAME) of a restored container.
 seealso:
+  - module: openvz.vz.backup_info
   - module: openvz.vz.container
   - module: openvz.vz.snapshot
 """
@@ -145,11 +146,6 @@ EXAMPLES = r"""
     compress: true
     mode: suspend
   register: backup
-
-- name: List every backup on the host
-  openvz.vz.backup:
-    state: list
-  register: all_backups
 
 - name: Restore the newest backup of 101 as container 202
   openvz.vz.backup:
@@ -178,19 +174,19 @@ backups:
   elements: dict
   contains:
     id:
-      description: Legacy, the archive's file name; OpenVZ 7, the backup id.
+      description: Legacy, the archive's file name; OpenVZ 7, the backup id (C({uuid}) or C({uuid}.N)).
       type: str
     path:
       description: Legacy, the archive's absolute path; null on OpenVZ 7.
       type: str
     ctid:
-      description: The container ID the backup is of (null when the host has no config with its UUID).
+      description: The container ID the backup is of; null on OpenVZ 7 when the host has no container with its UUID.
       type: str
     uuid:
       description: OpenVZ 7, the container's UUID (no braces); null on legacy.
       type: str
     name:
-      description: OpenVZ 7, the container's name as prlctl lists it.
+      description: OpenVZ 7, the container's name as prlctl lists it; null on legacy.
       type: str
     date:
       description: When the backup was made, C(YYYY-MM-DD HH:MM:SS) in the host's local time.
@@ -246,6 +242,120 @@ container:
   description: With O(state=restored), the restored container's settings as M(openvz.vz.container) returns them; null in check mode.
   returned: when state is restored
   type: dict
+  contains:
+    status:
+      description: One of V(running), V(stopped), V(mounted), V(suspended), V(absent).
+      type: str
+    ctid:
+      description: Container ID, a number or (OpenVZ 7) a UUID in lower case; always a string, so compare it with a string (V("101")), not a number.
+      type: str
+    uuid:
+      description: The container's UUID (OpenVZ 7 C(UUID) in C(ve.conf), else the C(#UUID:) comment libvirt keeps), or null.
+      type: str
+    name:
+      description: Container name, or null (C(vzlist) and C(prlctl list) show V(-) for none).
+      type: str
+    description:
+      description: Free text description (C(DESCRIPTION)), or null.
+      type: str
+    ostemplate:
+      description: OS template the container was created from (without the leading V(.) vzctl 7 stores).
+      type: str
+    profile:
+      description: Configuration profile it was created from (C(ORIGIN_SAMPLE)), or null.
+      type: str
+    layout:
+      description: Private area layout, V(simfs) or V(ploop).
+      type: str
+    private:
+      description: Private area path.
+      type: str
+    root:
+      description: Mount point path.
+      type: str
+    hostname:
+      description: Host name.
+      type: str
+    ip_addresses:
+      description: venet addresses, with a C(/prefix) where one is set.
+      type: list
+      elements: str
+    nameservers:
+      description: DNS servers, in order.
+      type: list
+      elements: str
+    searchdomains:
+      description: DNS search domains, in order.
+      type: list
+      elements: str
+    onboot:
+      description: Whether the container starts when the host boots, or null when not set.
+      type: bool
+    memory:
+      description: RAM in bytes, or null when unlimited.
+      type: int
+    swap:
+      description: Swap in bytes, or null.
+      type: int
+    cpus:
+      description: Number of CPUs the container sees, or null when not limited.
+      type: int
+    cpulimit:
+      description: CPU limit in percent of one CPU, or null.
+      type: int
+    cpuunits:
+      description: CPU weight, or null.
+      type: int
+    cpumask:
+      description: CPU list in vzctl's form (V(all) when every CPU), V(auto), or null when none is set.
+      type: str
+    nodemask:
+      description: NUMA node list in vzctl's form (V(all) when every node), or null when none is set.
+      type: str
+    memguarantee:
+      description: Guaranteed share of RAM in percent (OpenVZ 7), V(auto), or null.
+      type: raw
+    iolimit:
+      description: Disk I/O bandwidth limit in bytes per second, or null.
+      type: int
+    iopslimit:
+      description: Disk I/O operations per second limit, or null.
+      type: int
+    diskspace:
+      description: Disk quota in bytes (soft, hard).
+      type: dict
+    diskinodes:
+      description: Inode quota (soft, hard).
+      type: dict
+    features:
+      description: Features switched on (true) or off (false), by name.
+      type: dict
+    capabilities:
+      description: Capabilities switched on (true) or off (false), by lower-case name.
+      type: dict
+    devnodes:
+      description: Device nodes, each C(DEVICE:PERMS).
+      type: list
+      elements: str
+    stop_timeout:
+      description: Seconds vzctl waits for a clean stop (OpenVZ 6), or null.
+      type: int
+    autostop:
+      description: What the host does with the container when it shuts down (OpenVZ 7), V(stop), V(suspend) or null.
+      type: str
+    bindmounts:
+      description: Bind mounts (src, dst, options) on OpenVZ 7, or null.
+      type: list
+      elements: dict
+    ubc:
+      description: UBC limits the config sets (OpenVZ 6 profiles), by lower-case name, each barrier and limit.
+      type: dict
+    netifs:
+      description:
+        - veth interfaces (ifname, mac, host_ifname, host_mac, bridge, network, gateway, gateway6, dhcp, dhcp6,
+          ip_addresses); what the host's vzctl does not keep is null.
+      type: list
+      elements: dict
 executed:
   description: On failure, the commands that had completed before the failing one.
   returned: failure
@@ -274,7 +384,7 @@ def main():
         argument_spec=dict(
             ctid=dict(type="str"),
             name=dict(type="str"),
-            state=dict(type="str", default="present", choices=["present", "restored", "absent", "list"]),
+            state=dict(type="str", default="present", choices=["present", "restored", "absent"]),
             backup=dict(type="str"),
             dumpdir=dict(type="str"),
             mode=dict(type="str", choices=["suspend", "snapshot", "stop"]),

@@ -24,6 +24,10 @@ def _bk(name, args, **extra):
     return task
 
 
+def _info(name, args=None):
+    return {"name": name, "openvz.vz.backup_info": args or {}, "register": "r"}
+
+
 def _ct(ctid, **args):
     return {"name": "container %s" % ctid, "openvz.vz.container": dict(ctid=ctid, ostemplate=TEMPLATE, **args)}
 
@@ -55,7 +59,7 @@ def test_backup_list_restore_and_age(openvz_host, run_playbook):
         _bk("predict", {"ctid": "101", "compress": legacy} if legacy else {"ctid": "101"}, check_mode=True),
         _bk("backup", {"ctid": "101", "compress": True} if legacy else {"ctid": "101"}),
         _bk("again", {"ctid": "101", "max_age": "1h"}),
-        _bk("list", {"state": "list"}),
+        _info("list"),
     ]))
     assert first.rc == 0, str(first)
     predicted = _res(first, "predict")
@@ -139,7 +143,7 @@ def test_backup_list_restore_and_age(openvz_host, run_playbook):
     assert not _res(aged, "prune again")["changed"]
     gone = run_playbook(_play([_bk("absent", {"state": "absent", "backup": pruned["backups"][0]["id"]}),
                                _bk("absent again", {"state": "absent", "backup": pruned["backups"][0]["id"]}),
-                               _bk("empty", {"state": "list", "ctid": "101"})]))
+                               _info("empty", {"ctid": "101"})]))
     assert gone.rc == 0, str(gone)
     assert _res(gone, "absent")["changed"] and not _res(gone, "absent again")["changed"]
     assert _res(gone, "empty")["backups"] == []
@@ -189,16 +193,27 @@ HOSTILE = [
     ({"ctid": "101", "dumpdir": "/vz/dump/$VEID"}, "dumpdir"),
     ({"ctid": "101", "dumpdir": "relative"}, "dumpdir"),
     ({"ctid": "101", "dumpdir": "/vz/dump;rm -rf /"}, "dumpdir"),
-    ({"ctid": "101", "maxfiles": -1}, "maxfiles"),]
+    ({"ctid": "101", "maxfiles": -1}, "maxfiles"),
+]
+HOSTILE_INFO = [
+    ({"ctid": "1e3"}, "ctid"),
+    ({"name": "web\n"}, "name"),
+    ({"dumpdir": "/vz/$(id)"}, "dumpdir"),
+    ({"dumpdir": "/vz/dump/../../etc"}, "dumpdir"),
+]
 
 
 def test_hostile_input_is_refused(openvz_host, run_playbook):
     """Every value is refused before any tool runs, the parameter named, the host byte-identical."""
     stores = _stores()
     openvz_host.clear_calls()
-    run = run_playbook(_play([_bk("hostile %d" % index, args, ignore_errors=True)
-                              for index, (args, _param) in enumerate(HOSTILE)]))
-    for index, (_args, param) in enumerate(HOSTILE):
+    tasks = [_bk("hostile %d" % index, args, ignore_errors=True) for index, (args, _param) in enumerate(HOSTILE)]
+    for index, (args, _param) in enumerate(HOSTILE_INFO):
+        task = _info("hostile %d" % (len(HOSTILE) + index), args)
+        task["ignore_errors"] = True
+        tasks.append(task)
+    run = run_playbook(_play(tasks))
+    for index, (_args, param) in enumerate(HOSTILE + HOSTILE_INFO):
         task = run.task("hostile %d" % index)
         assert task["failed"], str(run)
         assert task["result"]["msg"].startswith(param + ":"), (param, task["result"]["msg"])
@@ -215,38 +230,60 @@ def test_vz7_refuses_vzdump_options(openvz_host, run_playbook):
     assert "does not exist" in _res(run, "target")["msg"]
 
 
-openvz_lab = lab_fixture(flavours=("legacy", "legacy"))
+openvz_lab = lab_fixture(flavours=("legacy", "legacy", "vz7", "vz7"))
+LISTING = ["sh", "-c", "cd /vz/private/101 && find . ! -path ./etc/vzdump -printf '%p %y %s %m %U %l\\n' | sort "
+           "&& find . -type f -exec md5sum {} + | sort -k 2"]
 
 
-def test_restore_on_another_hypervisor(openvz_lab, tmp_path):
-    """A vzdump archive made on hv1 goes through the controller to hv2 and is restored there."""
+@pytest.mark.parametrize("source, target", [("hv1", "hv2"), ("hv3", "hv4")], ids=["legacy", "vz7"])
+def test_restore_on_another_hypervisor(openvz_lab, tmp_path, source, target):
+    """A backup made on one hypervisor goes through the controller to another of its flavour and
+    is restored there: a vzdump archive into the dump directory, a prlctl backup directory into
+    /vz/vmprivate/backups (Users Guide, restoring backups from another server)."""
+    legacy = source == "hv1"
     env = openvz_lab.ansible_env(tmp_path / "ansible")
     xfer = tmp_path / "xfer"
     xfer.mkdir()
-    made = env.run_playbook(_play([
+    tasks = [
         _ct("101", state="started", hostname="moved.example.com"),
         {"name": "data", "openvz.vz.container_exec": {"ctid": "101", "argv": ["sh", "-c", "echo hi > /root/data"]}},
-        _bk("backup", {"ctid": "101", "mode": "suspend"}),
-        {"name": "fetch", "ansible.builtin.fetch": {"src": "{{ r.backup.path }}", "dest": str(xfer) + "/",
-                                                      "flat": True}},
-    ], hosts="hv1"))
+        _bk("backup", {"ctid": "101", "mode": "suspend"} if legacy else {"ctid": "101"}),
+    ]
+    if legacy:
+        tasks.append({"name": "fetch", "ansible.builtin.fetch": {"src": "{{ r.backup.path }}", "dest": str(xfer) + "/",
+                                                                  "flat": True}})
+    else:
+        tasks += [
+            {"name": "pack", "ansible.builtin.command": {"argv": [
+                "tar", "cf", "/root/backup.tar", "-C", "/vz/vmprivate/backups", "{{ r.backup.uuid }}"]}},
+            {"name": "fetch", "ansible.builtin.fetch": {"src": "/root/backup.tar", "dest": str(xfer) + "/",
+                                                        "flat": True}},
+        ]
+    made = env.run_playbook(_play(tasks, hosts=source))
     assert made.rc == 0, str(made)
-    backup = made.task("backup", host="hv1")["result"]["backup"]
-    restored = env.run_playbook(_play([
-        {"name": "copy", "ansible.builtin.copy": {"src": str(xfer / backup["id"]), "dest": "/vz/dump/"}},
-        _bk("list", {"state": "list"}),
-        _bk("restore", {"backup": backup["id"], "state": "restored"}),
-        _bk("refused", {"backup": backup["id"], "state": "restored"}, ignore_errors=True),
-    ], hosts="hv2"))
+    backup = made.task("backup", host=source)["result"]["backup"]
+    source_files = openvz_lab[source].run(LISTING).stdout
+    assert "./root/data" in source_files or "/root/data" in source_files
+    if legacy:
+        moving = [{"name": "copy", "ansible.builtin.copy": {"src": str(xfer / backup["id"]), "dest": "/vz/dump/"}}]
+        restore = {"backup": backup["id"], "state": "restored"}
+    else:
+        moving = [{"name": "dir", "ansible.builtin.file": {"path": "/vz/vmprivate/backups", "state": "directory"}},
+                  {"name": "unpack", "ansible.builtin.unarchive": {"src": str(xfer / "backup.tar"),
+                                                                  "dest": "/vz/vmprivate/backups/"}}]
+        # the target has no config with the backup's UUID: prlctl lists no CTID for it
+        restore = {"backup": backup["id"], "state": "restored", "target_ctid": "101"}
+    restored = env.run_playbook(_play(moving + [
+        _info("list"),
+        _bk("restore", restore),
+        _bk("refused", restore, ignore_errors=True),
+    ], hosts=target))
     assert restored.rc == 0, str(restored)
-    assert [b["id"] for b in restored.task("list", host="hv2")["result"]["backups"]] == [backup["id"]]
-    assert "container 101 exists" in restored.task("refused", host="hv2")["result"]["msg"]
-    listing = ["sh", "-c", "cd /vz/private/101 && find . ! -path ./etc/vzdump -printf '%p %y %s %m %U %l\\n' | sort "
-               "&& find . -type f -exec md5sum {} + | sort -k 2"]
-    hv1, hv2 = openvz_lab["hv1"], openvz_lab["hv2"]
-    source = hv1.run(listing).stdout
-    assert "./root/data" in source
-    assert hv2.run(listing).stdout == source
-    assert hv2.run(["cat", "/etc/vz/conf/101.conf"]).stdout == hv1.run(["cat", "/etc/vz/conf/101.conf"]).stdout
-    assert "running" in hv1.run(["vzctl", "status", "101"]).stdout
-    assert hv2.run(["vzctl", "start", "101"]).returncode == 0
+    assert [b["id"] for b in restored.task("list", host=target)["result"]["backups"]] == [backup["id"]]
+    assert "container 101 exists" in restored.task("refused", host=target)["result"]["msg"]
+    hv_source, hv_target = openvz_lab[source], openvz_lab[target]
+    assert hv_target.run(LISTING).stdout == source_files
+    conf = ["cat", "/etc/vz/conf/101.conf"]
+    assert hv_target.run(conf).stdout == hv_source.run(conf).stdout
+    assert "running" in hv_source.run(["vzctl", "status", "101"]).stdout
+    assert hv_target.run(["vzctl", "start", "101"]).returncode == 0

@@ -237,9 +237,21 @@ class Backups(object):
             return self.present(ctid, name, dumpdir, directory, mode, compress, age, maxfiles, full)
         if state == "restored":
             return self.restored(ctid, name, backup, directory, target_ctid, force)
-        if state == "absent":
-            return self.absent(ctid, name, backup, directory, age)
-        return self.listing(ctid, name, directory)
+        return self.absent(ctid, name, backup, directory, age)
+
+    def info(self, ctid=None, name=None, dumpdir=None):
+        """The backups on the host (of one container with ``ctid`` or ``name``): backup_info."""
+        if ctid is not None:
+            ctid = vz_validate.host_ctid(ctid, self.vz7)
+        if name is not None:
+            name = vz_validate.name(name)
+        if dumpdir is not None:
+            dumpdir = dumpdir_path(dumpdir)
+            if self.vz7:
+                raise VzInputError("dumpdir", "is for vzdump (legacy OpenVZ); OpenVZ 7's prlctl keeps backups in "
+                                              "the dispatcher's backup directory")
+        result = self.listing(ctid, name, dumpdir or self.default_dumpdir())
+        return {"changed": False, "backups": result["backups"]}
 
     def _result(self, changed, commands, before, after, backup=None, extra=None):
         result = {"changed": changed, "commands": commands, "backups": after, "backup": backup,

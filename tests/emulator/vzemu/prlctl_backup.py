@@ -183,7 +183,7 @@ def backup(host, args, out):
     os.makedirs(target)
     archive = os.path.join(target, "private.tar")
     tar = subprocess.run(["tar", "cf", archive, "--numeric-owner", "--sparse", "-C", _private(ctid), "."],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     if tar.returncode:
         shutil.rmtree(target, ignore_errors=True)
         raise Failed("Failed to backup the CT: %s" % tar.stderr.decode("utf-8", "surrogateescape").strip())
@@ -281,7 +281,7 @@ def restore(host, args, out):
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
     tar = subprocess.run(["tar", "xpf", os.path.join(meta["dir"], "private.tar"), "--sparse", "-C", staging],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     if tar.returncode:
         shutil.rmtree(staging, ignore_errors=True)
         raise Failed("Failed to restore the %s: %s" % (kind, tar.stderr.decode("utf-8", "surrogateescape").strip()))

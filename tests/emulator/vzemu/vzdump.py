@@ -632,7 +632,7 @@ def vzrestore_main(host, argv, out):
         vmid = check_vmids([vmid_text])[0]
         if os.path.isfile(archive):
             listing = subprocess.run(["tar", "tf", archive], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL)
+                                     stderr=subprocess.DEVNULL, check=False)
             first = listing.stdout.split(b"\n", 1)[0]
             if not first:
                 raise Die("ERROR: archive contaions no data\n")
@@ -710,4 +710,3 @@ def _restore(archive, vmid, vz, force, log, out):
         if os.path.lexists(conf):
             os.unlink(conf)
         raise Die(str(exc) if isinstance(exc, Die) else "%s\n" % exc)
-
