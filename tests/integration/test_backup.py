@@ -98,7 +98,17 @@ def test_backup_list_restore_and_age(openvz_host, run_playbook):
     msg = _res(refused, "refused")["msg"]
     assert "container 101 exists" in msg and "force" in msg
     assert os.path.exists("/vz/private/101/added-after-backup")
+    stores = _stores()
     openvz_host.clear_calls()
+    checked = run_playbook(_play([
+        _bk("predict restore", {"ctid": "101", "state": "restored", "force": True}, check_mode=True),
+        _bk("predict absent", {"ctid": "101", "state": "absent"}, check_mode=True)]))
+    assert checked.rc == 0, str(checked)
+    assert _res(checked, "predict restore")["changed"] and _res(checked, "predict absent")["changed"]
+    assert _res(checked, "predict restore")["commands"][0] == ["vzctl", "destroy", "101"]
+    assert _res(checked, "predict absent")["commands"] == [
+        ["rm", "-f", "--", backup["path"], backup["log"]] if legacy else ["prlctl", "backup-delete", "-t", backup["id"]]]
+    assert openvz_host.mutating_calls() == [] and _stores() == stores
     restored = run_playbook(_play([_bk("restore", {"ctid": "101", "state": "restored", "force": True},
                                        diff=True)]))
     assert restored.rc == 0, str(restored)
