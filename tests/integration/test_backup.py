@@ -260,8 +260,8 @@ def test_restore_on_another_hypervisor(openvz_lab, tmp_path, source, target):
         _bk("backup", {"ctid": "101", "mode": "suspend"} if legacy else {"ctid": "101"}),
     ]
     if legacy:
-        tasks.append({"name": "fetch", "ansible.builtin.fetch": {"src": "{{ r.backup.path }}", "dest": str(xfer) + "/",
-                                                                  "flat": True}})
+        fetch = {"src": "{{ r.backup.path }}", "dest": str(xfer) + "/", "flat": True}
+        tasks.append({"name": "fetch", "ansible.builtin.fetch": fetch})
     else:
         tasks += [
             {"name": "pack", "ansible.builtin.command": {"argv": [
@@ -279,8 +279,8 @@ def test_restore_on_another_hypervisor(openvz_lab, tmp_path, source, target):
         restore = {"backup": backup["id"], "state": "restored"}
     else:
         moving = [{"name": "dir", "ansible.builtin.file": {"path": "/vz/vmprivate/backups", "state": "directory"}},
-                  {"name": "unpack", "ansible.builtin.unarchive": {"src": str(xfer / "backup.tar"),
-                                                                  "dest": "/vz/vmprivate/backups/"}}]
+                  {"name": "unpack", "ansible.builtin.unarchive": {
+                      "src": str(xfer / "backup.tar"), "dest": "/vz/vmprivate/backups/"}}]
         # the target has no config with the backup's UUID: prlctl lists no CTID for it
         restore = {"backup": backup["id"], "state": "restored", "target_ctid": "101"}
     restored = env.run_playbook(_play(moving + [

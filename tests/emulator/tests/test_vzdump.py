@@ -164,3 +164,36 @@ def test_failures(emu_host):
 def test_not_on_vz7(emu_host):
     from harness.host import emulator_bins
     assert not any(os.path.exists(os.path.join(str(d), "vzdump")) for d in emulator_bins("vz7"))
+
+
+@LEGACY
+def test_excludes_and_sockets(emu_host):
+    import socket
+    emu_host.create(101)
+    top = "/vz/private/101"
+    for rel in ("var/log/syslog", "tmp/scratch", "var/run/x.pid", "srv/keep"):
+        os.makedirs(os.path.dirname(os.path.join(top, rel)), exist_ok=True)
+        open(os.path.join(top, rel), "w").close()
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(os.path.join(top, "srv/sock"))
+    try:
+        assert _run(emu_host, "vzdump", "--stdexcludes", "--exclude-path", "/srv/keep", "101")[0] == 0
+    finally:
+        sock.close()
+    [archive] = _archives()
+    with tarfile.open("/vz/dump/" + archive) as tar:
+        names = set(tar.getnames())
+    # directories stay, their files go; sockets never are members
+    assert {"./var/log", "./tmp", "./srv"} <= names
+    assert not names & {"./var/log/syslog", "./tmp/scratch", "./var/run/x.pid", "./srv/keep", "./srv/sock"}
+
+
+@LEGACY
+def test_quiet_and_all_with_exclude(emu_host):
+    emu_host.create(101)
+    emu_host.create(102)
+    rc, out, err = _run(emu_host, "vzdump", "--quiet", "--exclude", "102")
+    assert (rc, out, err) == (0, "", "")
+    assert len(_archives()) == 1
+    assert not [n for n in os.listdir("/vz/dump") if n.startswith("vzdump-openvz-102-")]
+    assert _run(emu_host, "vzdump", "--all", "101")[0] == 255
