@@ -85,8 +85,9 @@ options:
       - Legacy OpenVZ only, how vzdump keeps a running container consistent (C(--suspend),
         C(--snapshot), C(--stop)). A stopped container is always backed up as it is.
       - V(snapshot) needs the private area on LVM; without it vzdump falls back to
-        V(suspend). Unset, vzdump's own default applies (C(mode) of C(/etc/vzdump.conf),
-        else V(snapshot)).
+        V(suspend). Given explicitly it also needs the LVM tools (C(lvcreate), C(lvs),
+        C(lvremove)) installed, or vzdump refuses to start. Unset, vzdump's own default
+        applies (C(mode) of C(/etc/vzdump.conf), else V(snapshot), with the same fallback).
     type: str
     choices: [suspend, snapshot, stop]
   compress:
