@@ -177,6 +177,18 @@ def test_tool_failure_is_reported(openvz_host, run_playbook):
     assert run.task("fails")["failed"] and "disk full" in result["msg"], result
     assert result["cmd"] == (["vzdump", "101"] if legacy else ["prlctl", "backup", "101", "-f"])
     assert _stores() == stores
+    # a hung tool is killed at the timeout, with its process group
+    tool = "vzdump" if legacy else "prlctl"
+    openvz_host.inject_fault(tool, ["101"], 0, delay=60, times=1, spawn_child=True)
+    started = time.time()
+    run = run_playbook(_play([_bk("hangs", {"ctid": "101", "timeout": 2}, ignore_errors=True)]))
+    assert time.time() - started < 45
+    assert run.task("hangs")["failed"] and "timed out after 2 seconds" in _res(run, "hangs")["msg"]
+    for fired in openvz_host.fired_faults():
+        for pid in (fired["pid"], fired["child"]):
+            assert pid is None or not os.path.exists("/proc/%d" % pid) or \
+                open("/proc/%d/stat" % pid).read().split()[2] == "Z"
+    assert _stores() == stores
     # vzrestore / prlctl restore failing after the destroy: reported with what ran
     assert run_playbook(_play([_bk("backup", {"ctid": "101"})])).rc == 0
     openvz_host.inject_fault("vzrestore" if legacy else "prlctl", [] if legacy else ["restore"], 255,
