@@ -197,3 +197,19 @@ def test_quiet_and_all_with_exclude(emu_host):
     assert len(_archives()) == 1
     assert not [n for n in os.listdir("/vz/dump") if n.startswith("vzdump-openvz-102-")]
     assert _run(emu_host, "vzdump", "--all", "101")[0] == 255
+
+
+@LEGACY
+def test_random_argv_never_gives_a_traceback(emu_host):
+    from hypothesis import given, settings, strategies as st
+    emu_host.create(101)
+    words = st.sampled_from(["--dumpdir", "--maxfiles", "--exclude", "--all", "101", "-", "--", "--comp", "--tmpdir",
+                             "--force", "--stop=1", "/vz/dump/x.tar", "--exclude-path", "("])
+    raw = st.binary(max_size=8).filter(lambda b: b"\0" not in b).map(os.fsdecode)
+
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True)
+    @given(st.lists(st.one_of(words, raw), max_size=5), st.sampled_from(["vzdump", "vzrestore"]))
+    def check(args, tool):
+        proc = subprocess.run([tool] + args, env=emu_host.env, capture_output=True, timeout=60, check=False)
+        assert b"Traceback" not in proc.stderr, (args, proc.stderr)
+    check()
