@@ -143,6 +143,44 @@ netifs:
 
     # What a module that runs an OpenVZ tool returns when a run fails
     # (VzError.to_result and VzToolError.to_result in module_utils/_vz/vz_errors.py).
+    # The fields of one backup: each item of RV(backups) of openvz.vz.backup
+    # and openvz.vz.backup_info (both made by vz_backup.py).
+    BACKUP = r"""
+id:
+  description: Legacy, the archive's file name; OpenVZ 7, the backup id (C({uuid}) or C({uuid}.N)).
+  type: str
+path:
+  description: Legacy, the archive's absolute path; null on OpenVZ 7.
+  type: str
+ctid:
+  description: The container ID the backup is of; null on OpenVZ 7 when the host has no container with its UUID.
+  type: str
+uuid:
+  description: OpenVZ 7, the container's UUID (no braces); null on legacy.
+  type: str
+name:
+  description: OpenVZ 7, the container's name as prlctl lists it; null on legacy.
+  type: str
+date:
+  description: When the backup was made, C(YYYY-MM-DD HH:MM:SS) in the host's local time.
+  type: str
+timestamp:
+  description: The same as seconds since the epoch.
+  type: int
+size:
+  description: Size in bytes.
+  type: int
+type:
+  description: V(full) or V(incremental).
+  type: str
+compressed:
+  description: Legacy, whether the archive is gzipped (C(.tgz)); null on OpenVZ 7.
+  type: bool
+log:
+  description: Legacy, vzdump's log of the backup beside the archive, or null.
+  type: str
+"""
+
     FAILURE = r"""
 executed:
   description: On failure, the commands that had completed before the failing one.

@@ -69,3 +69,20 @@ options:
   timeout:
     default: 1800
 """
+
+    # vzdump archives a whole private area (and may stop or suspend the
+    # container meanwhile), vzrestore unpacks one, prlctl backup copies a
+    # ploop image: gigabytes each.
+    BACKUP = r"""
+options:
+  timeout:
+    default: 3600
+"""
+
+    # One prlctl backup-list (the dispatcher reads its backup directory) or
+    # none (legacy: the dump directory is read directly): seconds.
+    BACKUP_INFO = r"""
+options:
+  timeout:
+    default: 300
+"""

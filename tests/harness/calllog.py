@@ -32,8 +32,18 @@ def vzctl_command(argv):
 MUTATING_VZPKG_COMMANDS = frozenset(("install", "update", "remove", "create"))
 
 
+# Backup tools: every vzdump and vzrestore run writes (an archive, a container); of
+# prlctl's backup actions all but the listing do.
+BACKUP_TOOLS = frozenset(("vzdump", "vzrestore"))
+MUTATING_PRLCTL_ACTIONS = frozenset(("backup", "restore", "backup-delete"))
+
+
 def is_mutating(call):
     argv = call.get("argv", [])
+    if call.get("tool") in BACKUP_TOOLS:
+        return True
+    if call.get("tool") == "prlctl":
+        return bool(argv) and argv[0] in MUTATING_PRLCTL_ACTIONS
     if call.get("tool") == "vzpkg":
         return bool(argv) and argv[0] in MUTATING_VZPKG_COMMANDS
     return (call.get("tool") == "vzctl"

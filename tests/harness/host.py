@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from harness import calllog, faults, namespace, snapshot
-from harness.paths import EMULATOR_BIN, EMULATOR_DIR, EMULATOR_VZ7_BIN
+from harness.paths import EMULATOR_BIN, EMULATOR_DIR, EMULATOR_LEGACY_BIN, EMULATOR_VZ7_BIN
 
 FLAVOURS = ("legacy", "vz7")
 STATE_DIR = Path("/var/lib/vzemu")
@@ -23,8 +23,9 @@ _active_host = None
 
 
 def emulator_bins(flavour):
-    """The emulator's tool directories a `flavour` host has: prlctl only on vz7."""
-    return [EMULATOR_BIN] + ([EMULATOR_VZ7_BIN] if flavour == "vz7" else [])
+    """The emulator's tool directories a `flavour` host has: prlctl only on vz7, vzdump and
+    vzrestore only on legacy (they are no OpenVZ 7 package)."""
+    return [EMULATOR_BIN] + ([EMULATOR_VZ7_BIN] if flavour == "vz7" else [EMULATOR_LEGACY_BIN])
 
 
 def emulator_environ(base=None, flavour=None):

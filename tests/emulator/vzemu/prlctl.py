@@ -1,5 +1,6 @@
 """The ``prlctl`` stand-in: Virtuozzo's CLI as far as OpenVZ 7's guides show
-it for containers, ``prlctl create NAME --vmtype ct`` and ``prlctl list -a -j``.
+it for containers, ``prlctl create NAME --vmtype ct``, ``prlctl list -a -j``
+and the backup actions (vzemu/prlctl_backup.py).
 
 A real prlctl is a client of the dispatcher (prl-disp-service), which makes
 the container with libvzctl; the stand-in makes it with the vzctl
@@ -36,7 +37,11 @@ DEFAULT_FIELDS = ("uuid", "status", "ip_configured", "type", "name")
 USAGE = """Usage: prlctl ACTION <ID | NAME> [OPTIONS]
   create <NAME> --vmtype ct [--ostemplate <name>] [--config <name>] [--uuid <uuid>]
   list [-a,--all] [-j,--json] [--vmtype ct]
-(the emulator's stand-in: these two actions only)"""
+  backup <ID | NAME> [-f,--full] [-i,--incremental] [--description <desc>]
+  backup-list [ID | NAME] [-f,--full]
+  backup-delete {<ID> | -t,--tag <backupid>} [--keep-chain]
+  restore {<ID> | -t,--tag <backupid>}
+(the emulator's stand-in: these actions only)"""
 
 
 class _Muted(object):
@@ -238,6 +243,10 @@ def main(host, argv, out):
         return create(host, args, out)
     if action == "list":
         return list_(host, args, out)
+    from . import prlctl_backup
+    if action in prlctl_backup.ACTIONS:
+        out.stderr(DEPRECATED)
+        return prlctl_backup.run(action, host, args, out)
     out.stderr("Unknown action: %s" % action)
     out.stderr(USAGE)
     return RC_USAGE

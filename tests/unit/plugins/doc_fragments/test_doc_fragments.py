@@ -25,8 +25,11 @@ FAILURE_KEYS = yaml.safe_load(Returns.FAILURE)
 
 # Where each shared block must appear. A module left out here that documents
 # one of the failure keys is held to the canonical text all the same.
-CONTAINER_DICTS = {"container": ("container",), "container_info": ("containers",)}
+CONTAINER_DICTS = {"backup": ("container",), "container": ("container",), "container_info": ("containers",)}
+BACKUP_FIELDS = yaml.safe_load(Returns.BACKUP)
+BACKUP_LISTS = {"backup": ("backups",), "backup_info": ("backups",)}
 FAILURE_USERS = {
+    "backup": ("executed", "rc", "meaning"),
     "container": ("executed", "rc", "meaning"),
     "snapshot": ("executed", "rc", "meaning"),
     "template": ("rc",),
@@ -60,6 +63,12 @@ def test_container_dictionary_fields_are_the_canonical_text(module):
         status = contains.pop("status")
         assert status["type"] == "str" and status["description"].startswith("One of V(running), V(stopped)")
         assert contains == CONTAINER_FIELDS
+
+
+@pytest.mark.parametrize("module", sorted(BACKUP_LISTS))
+def test_backup_fields_are_the_canonical_text(module):
+    for key in BACKUP_LISTS[module]:
+        assert _returns(module)[key]["contains"] == BACKUP_FIELDS
 
 
 def test_the_canonical_container_fields_are_every_key_the_dictionary_has():
