@@ -56,7 +56,10 @@ options:
         O(ctid) or O(name), to O(target_ctid). An existing target container is refused
         unless O(force=true); then it is first destroyed as O(state=absent) of
         M(openvz.vz.container) destroys it (stopped, then C(vzctl destroy)), never
-        overwritten in place. This state always changes the host.
+        overwritten in place. A target this module restored from the same backup, on
+        the private area the restore made, is left as it is (a re-run is V(ok)); the
+        module keeps that record in C(/var/lib/openvz.vz/restored/CTID), since neither
+        vzrestore nor prlctl records where a container came from.
       - V(absent) deletes O(backup), or the backups of the container O(ctid) or O(name)
         (those older than O(max_age) when it is given).
       - M(openvz.vz.backup_info) lists backups without changing anything.

@@ -24,7 +24,8 @@ import os
 import re
 import time
 
-from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_conf, vz_facts, vz_model, vz_validate, vz_xml
+from ansible_collections.openvz.vz.plugins.module_utils._vz import (
+    vz_conf, vz_facts, vz_model, vz_restored, vz_validate, vz_xml)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import (
     VzError, VzInputError, VzStateError, VzToolError)
 from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_runner import run_in_order
@@ -354,6 +355,11 @@ class Backups(object):
             restore = ["vzrestore", chosen["path"], target]
         current = self.driver.read(target)
         steps = []
+        if current is not None and vz_restored.restored_from(
+                target, vz_conf.expand_veid(current.private, target)) == chosen["id"]:
+            xml = vz_xml.to_xml(current, os.cpu_count())
+            extra = {"xml": xml, "container": current.to_dict(), "target_ctid": target}
+            return dict(self._result(False, [], backups, backups, chosen), **extra)
         if current is not None:
             if not force:
                 raise VzStateError("container %s exists: restoring would overwrite it; set force=true to destroy it "
@@ -375,6 +381,7 @@ class Backups(object):
         restored = self.driver.read(target)
         if restored is None:
             raise VzStateError("%s reported success but container %s is not on the host" % (restore[0], target))
+        vz_restored.record(target, chosen["id"], vz_conf.expand_veid(restored.private, target))
         xml = vz_xml.to_xml(restored, os.cpu_count())
         extra.update({"xml": xml, "container": restored.to_dict(),
                       "diff": {"before": before_xml, "after": xml, "before_header": "container %s" % target,
