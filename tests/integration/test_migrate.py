@@ -1,0 +1,186 @@
+"""openvz.vz.migrate between emulated hypervisors over real ssh (harness/multihost.py).
+
+hv1 -> hv2 are vzctl 4.x hosts, hv3 -> hv4 OpenVZ 7 ones; the lab gives
+every hypervisor root keys trusted by the others (Lab.trust_hypervisors),
+and the emulated vzmigrate really copies the private area, config and run
+state with tar over that ssh. Tests compare what a user would: the file
+trees and configs on both hosts, the calls each host's tools received,
+``changed`` of a re-run.
+"""
+import json
+
+import pytest
+
+from harness.multihost import lab_fixture
+
+openvz_lab = lab_fixture(flavours=("legacy", "legacy", "vz7", "vz7"))
+
+TREE = ("cd %s && find . -printf '%%y %%m %%U:%%G %%s %%l %%p\\n' | LC_ALL=C sort && "
+        "find . -type f -exec md5sum {} + | LC_ALL=C sort")
+
+
+@pytest.fixture(scope="module")
+def lab(openvz_lab):
+    openvz_lab.trust_hypervisors()
+    return openvz_lab
+
+
+def sh(hypervisor, command):
+    proc = hypervisor.run(["sh", "-c", command])
+    assert proc.returncode == 0, (hypervisor.name, command, proc.stdout, proc.stderr)
+    return proc.stdout
+
+
+def make_ct(hypervisor, ctid, start=True, template="centos-7-x86_64"):
+    sh(hypervisor, "vzctl create %s --ostemplate %s --hostname ct%s.example.com" % (ctid, template, ctid))
+    sh(hypervisor, "vzctl set %s --ipadd 192.0.2.%s --save" % (ctid, int(ctid) % 250))
+    if start:
+        sh(hypervisor, "vzctl start %s && printf 'data %s\\n' > /vz/root/%s/root/file && "
+                       "ln -s file /vz/root/%s/root/link && chmod 0600 /vz/root/%s/root/file"
+           % (ctid, ctid, ctid, ctid, ctid))
+
+
+def status(hypervisor, ctid):
+    return hypervisor.run(["vzctl", "status", str(ctid)]).stdout.split()[2:]
+
+
+def mutating(hypervisor):
+    return [c for c in hypervisor.calls()
+            if c["tool"] == "vzmigrate" or (c["tool"] == "vzctl" and "status" not in c["argv"])]
+
+
+def play(lab, tmp_path, host, args, check=False):
+    env = lab.ansible_env(tmp_path / ("ansible-%d" % len(list(tmp_path.iterdir()))))
+    playbook = json.dumps([{"hosts": host, "gather_facts": False,
+                            "tasks": [{"name": "migrate", "openvz.vz.migrate": args}]}], indent=1)
+    result = env.run_playbook(playbook, extra_args=["--check"] if check else [])
+    return result, result.task("migrate", host=host)["result"]
+
+
+def clear(*hypervisors):
+    for hypervisor in hypervisors:
+        hypervisor.clear_calls()
+
+
+def test_offline_legacy_check_mode_migrate_rerun(lab, tmp_path):
+    hv1, hv2 = lab["hv1"], lab["hv2"]
+    make_ct(hv1, "101")
+    tree = sh(hv1, TREE % "/vz/private/101")
+    conf = sh(hv1, "cat /etc/vz/conf/101.conf")
+    args = {"ctid": "101", "dest": hv2.address}
+    clear(hv1, hv2)
+    run, res = play(lab, tmp_path, "hv1", args, check=True)
+    assert run.rc == 0, str(run)
+    assert res["changed"] is True
+    assert res["commands"] == [["vzmigrate", "-r", "yes", hv2.address, "101"]]
+    assert [c["argv"] for c in hv1.calls() if c["tool"] == "vzmigrate"] == [
+        ["-r", "yes", "--dry-run", hv2.address, "101"]]
+    assert [c for c in mutating(hv1) if c["tool"] == "vzctl"] == [] and mutating(hv2) == []
+    assert status(hv1, "101") == ["exist", "mounted", "running"]
+
+    run, res = play(lab, tmp_path, "hv1", args)
+    assert run.rc == 0, str(run)
+    assert res["changed"] is True and '<domain type="openvz">' in res["xml"]
+    assert status(hv2, "101") == ["exist", "mounted", "running"]
+    assert status(hv1, "101")[0] == "deleted"
+    assert sh(hv2, TREE % "/vz/private/101") == tree
+    # vzmigrate.in sets the destination's own VE_PRIVATE/VE_ROOT (expanded) with vzctl set --save
+    assert sh(hv2, "cat /etc/vz/conf/101.conf") == conf.replace("$VEID", "101")
+    assert sh(hv2, "cat /vz/root/101/root/file") == "data 101\n"
+    dest_calls = [c["argv"] for c in hv2.calls() if c["tool"] == "vzctl" and "status" not in c["argv"]]
+    assert ["start", "101"] in dest_calls
+
+    clear(hv1, hv2)
+    run, res = play(lab, tmp_path, "hv1", args)
+    assert run.rc == 0, str(run)
+    assert res["changed"] is False and res["commands"] == []
+    assert mutating(hv1) == [] and mutating(hv2) == []
+
+
+def test_online_vz7_keeps_processes_and_a_migrated_copy(lab, tmp_path):
+    hv3, hv4 = lab["hv3"], lab["hv4"]
+    make_ct(hv3, "201")
+    started = json.loads(sh(hv3, "cat /var/lib/vzemu/running/201"))["start"]
+    tree = sh(hv3, TREE % "/vz/private/201")
+    uuid = sh(hv3, "sed -n 's/^UUID=//p' /etc/vz/conf/201.conf")
+    args = {"ctid": "201", "dest": "root@" + hv4.address, "online": True, "keep_source": True}
+    run, res = play(lab, tmp_path, "hv3", args)
+    assert run.rc == 0, str(run)
+    assert res["commands"] == [["vzmigrate", "-r", "no", "--online", "root@" + hv4.address, "201"]]
+    assert status(hv4, "201") == ["exist", "mounted", "running"]
+    assert json.loads(sh(hv4, "cat /var/lib/vzemu/running/201"))["start"] == started
+    assert sh(hv4, TREE % "/vz/private/201") == tree
+    assert sh(hv4, "sed -n 's/^UUID=//p' /etc/vz/conf/201.conf") == uuid
+    assert status(hv3, "201")[0] == "deleted"
+    assert sh(hv3, TREE % "/vz/private/201.migrated") == tree
+    dest_calls = [c["argv"] for c in hv4.calls() if c["tool"] == "vzctl"]
+    assert ["resume", "201"] in dest_calls and ["start", "201"] not in dest_calls
+
+    clear(hv3, hv4)
+    run, res = play(lab, tmp_path, "hv3", args)
+    assert run.rc == 0, str(run)
+    assert res["changed"] is False
+    assert mutating(hv3) == [] and mutating(hv4) == []
+
+
+def test_ctid_clash_refused_before_anything_runs(lab, tmp_path):
+    hv1, hv2 = lab["hv1"], lab["hv2"]
+    make_ct(hv1, "120", start=False)
+    make_ct(hv2, "120", start=False)
+    clear(hv1, hv2)
+    run, res = play(lab, tmp_path, "hv1", {"ctid": "120", "dest": hv2.address})
+    assert run.rc != 0
+    assert "container 120 already exists on %s" % hv2.address in res["msg"]
+    assert mutating(hv1) == [] and mutating(hv2) == []
+
+
+@pytest.mark.parametrize("source,dest,ctid,fault_on,fault", [
+    ("hv1", "hv2", "130", "hv2", {"tool": "vzctl", "match": ["start", "130"], "rc": 3, "times": 1,
+                                  "stderr": "Unable to start: injected"}),
+    ("hv1", "hv2", "131", "hv1", {"tool": "vzmigrate", "phase": "copy-private", "times": 1,
+                                  "stderr": "tar: injected write error"}),
+    ("hv3", "hv4", "230", "hv3", {"tool": "vzmigrate", "phase": "copy-private", "times": 1,
+                                  "stderr": "tar: injected write error"}),
+    ("hv3", "hv4", "231", "hv4", {"tool": "vzctl", "match": ["start", "231"], "rc": 3, "times": 1,
+                                  "stderr": "Unable to start: injected"}),
+], ids=["legacy-dest-start", "legacy-copy", "vz7-copy", "vz7-dest-start"])
+def test_a_failed_phase_leaves_the_ct_running_on_one_host_and_a_rerun_converges(
+        lab, tmp_path, source, dest, ctid, fault_on, fault):
+    src, dst = lab[source], lab[dest]
+    make_ct(src, ctid)
+    sh(lab[fault_on], "cat > /var/lib/vzemu/faults.json <<'EOF'\n%s\nEOF" % json.dumps([fault]))
+    try:
+        run, res = play(lab, tmp_path, source, {"ctid": ctid, "dest": dst.address})
+        assert run.rc != 0
+        assert res["changed"] is True and res["cmd"][0] == "vzmigrate"
+        assert "container %s is on this hypervisor" % ctid in res["msg"], res["msg"]
+        assert status(src, ctid) == ["exist", "mounted", "running"]
+        assert status(dst, ctid)[0] == "deleted"
+        run, res = play(lab, tmp_path, source, {"ctid": ctid, "dest": dst.address})
+        assert run.rc == 0, str(run)
+        assert status(dst, ctid) == ["exist", "mounted", "running"]
+        assert status(src, ctid)[0] == "deleted"
+    finally:
+        lab[fault_on].run(["rm", "-f", "/var/lib/vzemu/faults.json"])
+
+
+@pytest.mark.parametrize("args,param", [
+    ({"ctid": "140", "dest": "-oProxyCommand=touch /tmp/x"}, "dest"),
+    ({"ctid": "140", "dest": "hv2 evil"}, "dest"),
+    ({"ctid": "140", "dest": "a;b"}, "dest"),
+    ({"ctid": "140", "dest": "bob@10.213.0.12"}, "dest"),
+    ({"ctid": "140", "dest": "x\n"}, "dest"),
+    ({"ctid": "140;reboot", "dest": "10.213.0.12"}, "ctid"),
+    ({"ctid": "140", "dest": "10.213.0.12", "new_ctid": "141"}, "new_ctid"),
+    ({"ctid": "140", "dest": "10.213.0.12", "start": False}, "start"),
+    ({"name": "a/b", "dest": "10.213.0.12"}, "name"),
+])
+def test_hostile_input_refused_with_the_parameter_named(lab, tmp_path, args, param):
+    hv1 = lab["hv1"]
+    before = sh(hv1, "find /etc/vz /vz -printf '%p %s %T@\\n' | LC_ALL=C sort")
+    clear(hv1)
+    run, res = play(lab, tmp_path, "hv1", args)
+    assert run.rc != 0
+    assert res["msg"].startswith(param + ":"), res["msg"]
+    assert hv1.calls() == []
+    assert sh(hv1, "find /etc/vz /vz -printf '%p %s %T@\\n' | LC_ALL=C sort") == before
