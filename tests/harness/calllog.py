@@ -34,6 +34,8 @@ MUTATING_VZPKG_COMMANDS = frozenset(("install", "update", "remove", "create"))
 
 def is_mutating(call):
     argv = call.get("argv", [])
+    if call.get("tool") == "vzmigrate":
+        return "--dry-run" not in argv and "--check-only" not in argv
     if call.get("tool") == "vzpkg":
         return bool(argv) and argv[0] in MUTATING_VZPKG_COMMANDS
     return (call.get("tool") == "vzctl"
