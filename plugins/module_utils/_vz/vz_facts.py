@@ -149,7 +149,7 @@ VZPKG_EXIT_MEANINGS = {
     68: "the template area is on a shared partition",
     73: "the template does not support operations with packages",
 }
-# vzmigrate: vzctl 4.x bin/vzmigrate.in MIG_ERR_*, OpenVZ 7 bin/common.h (exits
+# vzmigrate: vzctl 4.x bin/vzmigrate.in MIG_ERR_*, OpenVZ 7 vzmcontrol/common.h (exits
 # with -MIG_ERR_*); the two agree on the codes both have.
 VZMIGRATE_EXIT_MEANINGS = {
     1: "usage error (or, OpenVZ 7, the container must be running for online migration)",

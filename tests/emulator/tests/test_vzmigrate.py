@@ -1,7 +1,7 @@
 """The vzmigrate stand-in's argv handling, refusals and exit codes on one host.
 
 The copying itself needs a second hypervisor over ssh: tests/integration/test_migrate.py.
-Facts: kolyshkin/vzctl bin/vzmigrate.in (legacy), OpenVZ/vzmigrate bin/common.h,
+Facts: kolyshkin/vzctl bin/vzmigrate.in (legacy), OpenVZ/vzmigrate vzmcontrol/common.h,
 bin/vzmigrate.c, man/vzmigrate.8 (OpenVZ 7); docs/openvz-tools.md "vzmigrate".
 """
 import os

@@ -55,7 +55,7 @@ MIG_ERR_UNSUP_PLOOP = 16
 MIG_ERR_CANT_READ_REMOTE_CONFIG = 19
 MIG_ERR_LOCKED = 20
 
-# OpenVZ/vzmigrate bin/common.h (negative there; the process exits with -rc)
+# OpenVZ/vzmigrate vzmcontrol/common.h (negative there; the process exits with -rc)
 VZ7_ERR_USAGE = 1
 VZ7_ERR_SYSTEM = 2
 VZ7_ERR_LOCK = 3
