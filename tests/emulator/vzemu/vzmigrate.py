@@ -81,56 +81,56 @@ Usage:
   vzmigrate [option ...] destination_address <CTID>
 Options:
 -r, --remove-area yes|no
-	Whether to remove container on source host after successful migration.
+\tWhether to remove container on source host after successful migration.
 --ssh=<ssh options>
-	Additional options that will be passed to ssh while establishing
-	connection to destination host. Please be careful with options
-	passed, DO NOT pass destination hostname.
+\tAdditional options that will be passed to ssh while establishing
+\tconnection to destination host. Please be careful with options
+\tpassed, DO NOT pass destination hostname.
 --ssh-mux
-	Use ssh connection multiplexing (speeds up live migration).
+\tUse ssh connection multiplexing (speeds up live migration).
 --rsync=<rsync options>
-	Additional options that will be passed to rsync.
+\tAdditional options that will be passed to rsync.
 --keep-dst
-	Do not clean synced destination container private area in case of some
-	error. It makes sense to use this option on big container migration to
-	avoid re-syncing container private area in case some error
-	(on container stop for example) occurs during first migration attempt.
+\tDo not clean synced destination container private area in case of some
+\terror. It makes sense to use this option on big container migration to
+\tavoid re-syncing container private area in case some error
+\t(on container stop for example) occurs during first migration attempt.
 -c, --compact
-	Compact a container image before migration. Works for ploop only.
+\tCompact a container image before migration. Works for ploop only.
 -s, --snapshot
-	Create a container snapshot before migration. Works for ploop only.
+\tCreate a container snapshot before migration. Works for ploop only.
 --live
-	Perform live migration: instead of restarting a container, checkpoint
-	and restore are used, so there is no container downtime or service
-	interruption. Additional steps are performed to minimize the time
-	when a container is in suspended state.
+\tPerform live migration: instead of restarting a container, checkpoint
+\tand restore are used, so there is no container downtime or service
+\tinterruption. Additional steps are performed to minimize the time
+\twhen a container is in suspended state.
 --check-only, --dry-run
-	Do not perform actual migration, stop after preliminary checks.
-	This is used to check if a CT can possibly be migrated. Combine
-	with --live to enable more checks for live migration case.
+\tDo not perform actual migration, stop after preliminary checks.
+\tThis is used to check if a CT can possibly be migrated. Combine
+\twith --live to enable more checks for live migration case.
 -f, --nodeps[=<check>[,<check> ...]]
-	Continue migration, ignoring some or all preliminary check failures.
-	Particular checks can be ignored by providing an argument to
-	--nodeps option. The following options can be used (comma-separated):
-	  * cpu		- ignore cpu capabilities check
-	  * ipv6	- ignore ipv6 module check
+\tContinue migration, ignoring some or all preliminary check failures.
+\tParticular checks can be ignored by providing an argument to
+\t--nodeps option. The following options can be used (comma-separated):
+\t  * cpu\t\t- ignore cpu capabilities check
+\t  * ipv6\t- ignore ipv6 module check
 -v
-	Verbose mode. Causes vzmigrate to print debugging messages about
-	its progress (including some time statistics). Multiple -v options
-	increase the verbosity. The maximum is 4.
+\tVerbose mode. Causes vzmigrate to print debugging messages about
+\tits progress (including some time statistics). Multiple -v options
+\tincrease the verbosity. The maximum is 4.
 -t, --times
-	At the end of live migration, output various timings for migration
-	stages that affect total suspended CT time.
+\tAt the end of live migration, output various timings for migration
+\tstages that affect total suspended CT time.
 
 Examples:
-	Online migration of CT #101 to foo.com:
-		vzmigrate --live foo.com 101
-	Migration of CT #102 to foo.com with downtime:
-		vzmigrate foo.com 102
+\tOnline migration of CT #101 to foo.com:
+\t\tvzmigrate --live foo.com 101
+\tMigration of CT #102 to foo.com with downtime:
+\t\tvzmigrate foo.com 102
 Notes:
-	This program uses ssh as a transport layer. You need to put ssh
-	public key to destination node and be able to connect without
-	entering a password.
+\tThis program uses ssh as a transport layer. You need to put ssh
+\tpublic key to destination node and be able to connect without
+\tentering a password.
 """
 
 VZ7_USAGE = """Usage: vzmigrate [-r yes|no] [-sfvh] [--ssh=<options>] [--keep-dst] [--online]
