@@ -13,7 +13,8 @@ import pytest
 
 from harness.multihost import lab_fixture
 
-openvz_lab = lab_fixture(flavours=("legacy", "legacy", "vz7", "vz7"))
+# hv5 and hv6 trust each other only once the host role has run on them.
+openvz_lab = lab_fixture(flavours=("legacy", "legacy", "vz7", "vz7", "legacy", "legacy"))
 
 TREE = ("cd %s && find . -printf '%%y %%m %%U:%%G %%s %%l %%p\\n' | LC_ALL=C sort && "
         "find . -type f -exec md5sum {} + | LC_ALL=C sort")
@@ -21,7 +22,7 @@ TREE = ("cd %s && find . -printf '%%y %%m %%U:%%G %%s %%l %%p\\n' | LC_ALL=C sor
 
 @pytest.fixture(scope="module")
 def lab(openvz_lab):
-    openvz_lab.trust_hypervisors()
+    openvz_lab.trust_hypervisors(["hv1", "hv2", "hv3", "hv4"])
     return openvz_lab
 
 
@@ -184,3 +185,40 @@ def test_hostile_input_refused_with_the_parameter_named(lab, tmp_path, args, par
     assert res["msg"].startswith(param + ":"), res["msg"]
     assert hv1.calls() == []
     assert sh(hv1, "find /etc/vz /vz -printf '%p %s %T@\\n' | LC_ALL=C sort") == before
+
+
+def test_host_role_sets_up_the_trust_migration_needs(lab, tmp_path):
+    hv5, hv6 = lab["hv5"], lab["hv6"]
+    ssh = ["ssh", "-o", "BatchMode=yes", "root@" + hv6.address, "true"]
+    assert hv5.run(ssh).returncode == 255
+    env = lab.ansible_env(tmp_path / "ansible-role")
+    inventory = lab.inventory([hv5, hv6]).replace(
+        "[hypervisors:vars]", "[hypervisors:vars]\nopenvz_host_migration_peers=['hv5', 'hv6']")
+    for hypervisor in (hv5, hv6):
+        inventory = inventory.replace(
+            "%s ansible_host=%s" % (hypervisor.name, hypervisor.address),
+            "%s ansible_host=%s openvz_host_ssh_host_key_file=%s" % (
+                hypervisor.name, hypervisor.address, hypervisor.workdir / "sshd" / "ssh_host_ed25519_key.pub"))
+    env.inventory.write_text(inventory, encoding="utf-8")
+    playbook = json.dumps([{"hosts": "hypervisors", "gather_facts": False,
+                            "roles": [{"role": "openvz.vz.host", "vars": {"openvz_host_check_lxml": False}}]}],
+                          indent=1)
+    first = env.run_playbook(playbook)
+    assert first.rc == 0, str(first)
+    assert all(stats["changed"] >= 3 for stats in first.stats.values()), first.stats
+    for one, other in ((hv5, hv6), (hv6, hv5)):
+        proc = one.run(["ssh", "-o", "BatchMode=yes", "root@" + other.address, "cat /etc/hostname"])
+        assert (proc.returncode, proc.stdout) == (0, other.name + "\n"), proc.stderr
+    again = env.run_playbook(playbook)
+    assert again.rc == 0, str(again)
+    assert all(stats["changed"] == 0 for stats in again.stats.values()), again.stats
+
+    make_ct(hv5, "150")
+    tree = sh(hv5, TREE % "/vz/private/150")
+    env.inventory.write_text(lab.inventory([hv5, hv6]), encoding="utf-8")
+    result = env.run_playbook(json.dumps([{"hosts": "hv5", "gather_facts": False, "tasks": [
+        {"name": "migrate", "openvz.vz.migrate": {"ctid": "150", "dest": hv6.address, "online": True}}]}],
+        indent=1))
+    assert result.rc == 0, str(result)
+    assert status(hv6, "150") == ["exist", "mounted", "running"]
+    assert sh(hv6, TREE % "/vz/private/150") == tree
