@@ -135,6 +135,32 @@ def test_ctid_clash_refused_before_anything_runs(lab, tmp_path):
     assert mutating(hv1) == [] and mutating(hv2) == []
 
 
+def test_preflight_refuses_a_missing_template_or_bridge_on_the_destination(lab, tmp_path):
+    hv1, hv2, hv3, hv4 = lab["hv1"], lab["hv2"], lab["hv3"], lab["hv4"]
+    make_ct(hv1, "160", start=False)
+    sh(hv2, "mkdir /vz/template/hidden && mv /vz/template/cache/centos-7-x86_64.* /vz/template/hidden/")
+    try:
+        clear(hv1, hv2)
+        run, res = play(lab, tmp_path, "hv1", {"ctid": "160", "dest": hv2.address})
+        assert run.rc != 0
+        assert res["msg"] == ("dest: the OS template centos-7-x86_64 of container 160 is not on %s "
+                              "(install it there first)" % hv2.address)
+        assert mutating(hv1) == [] and mutating(hv2) == []
+    finally:
+        sh(hv2, "mv /vz/template/hidden/* /vz/template/cache/ && rmdir /vz/template/hidden")
+    make_ct(hv3, "260", start=False)
+    sh(hv3, "echo 'NETIF=\"ifname=eth0,mac=00:18:51:12:34:56,host_ifname=veth260.0,bridge=br7\"' >> /etc/vz/conf/260.conf")
+    clear(hv3, hv4)
+    run, res = play(lab, tmp_path, "hv3", {"ctid": "260", "dest": hv4.address})
+    assert run.rc != 0
+    assert res["msg"] == "dest: bridge br7 (NETIF of container 260) does not exist on %s" % hv4.address
+    assert mutating(hv3) == [] and mutating(hv4) == []
+    sh(hv4, "ip link add br7 type bridge")
+    run, res = play(lab, tmp_path, "hv3", {"ctid": "260", "dest": hv4.address})
+    assert run.rc == 0, str(run)
+    assert status(hv4, "260")[:1] == ["exist"] and status(hv3, "260")[0] == "deleted"
+
+
 @pytest.mark.parametrize("source,dest,ctid,fault_on,fault", [
     ("hv1", "hv2", "130", "hv2", {"tool": "vzctl", "match": ["start", "130"], "rc": 3, "times": 1,
                                   "stderr": "Unable to start: injected"}),
@@ -175,12 +201,16 @@ def test_a_failed_phase_leaves_the_ct_running_on_one_host_and_a_rerun_converges(
     ({"ctid": "140", "dest": "10.213.0.12", "new_ctid": "141"}, "new_ctid"),
     ({"ctid": "140", "dest": "10.213.0.12", "start": False}, "start"),
     ({"name": "a/b", "dest": "10.213.0.12"}, "name"),
+    ({"ctid": "140", "dest": "10.213.0.12", "timeout": -1}, "timeout"),
+    ({"ctid": "140", "dest": "10.213.0.14", "new_ctid": "../1", "on": "hv3"}, "new_ctid"),
+    ({"ctid": "{1b2f}", "dest": "10.213.0.14", "on": "hv3"}, "ctid"),
 ])
 def test_hostile_input_refused_with_the_parameter_named(lab, tmp_path, args, param):
-    hv1 = lab["hv1"]
+    args = dict(args)
+    hv1 = lab[args.pop("on", "hv1")]
     before = sh(hv1, "find /etc/vz /vz -printf '%p %s %T@\\n' | LC_ALL=C sort")
     clear(hv1)
-    run, res = play(lab, tmp_path, "hv1", args)
+    run, res = play(lab, tmp_path, hv1.name, args)
     assert run.rc != 0
     assert res["msg"].startswith(param + ":"), res["msg"]
     assert hv1.calls() == []
