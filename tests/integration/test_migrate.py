@@ -191,30 +191,44 @@ def test_a_failed_phase_leaves_the_ct_running_on_one_host_and_a_rerun_converges(
         lab[fault_on].run(["rm", "-f", "/var/lib/vzemu/faults.json"])
 
 
-@pytest.mark.parametrize("args,param", [
-    ({"ctid": "140", "dest": "-oProxyCommand=touch /tmp/x"}, "dest"),
-    ({"ctid": "140", "dest": "hv2 evil"}, "dest"),
-    ({"ctid": "140", "dest": "a;b"}, "dest"),
-    ({"ctid": "140", "dest": "bob@10.213.0.12"}, "dest"),
-    ({"ctid": "140", "dest": "x\n"}, "dest"),
-    ({"ctid": "140;reboot", "dest": "10.213.0.12"}, "ctid"),
-    ({"ctid": "140", "dest": "10.213.0.12", "new_ctid": "141"}, "new_ctid"),
-    ({"ctid": "140", "dest": "10.213.0.12", "start": False}, "start"),
-    ({"name": "a/b", "dest": "10.213.0.12"}, "name"),
-    ({"ctid": "140", "dest": "10.213.0.12", "timeout": -1}, "timeout"),
-    ({"ctid": "140", "dest": "10.213.0.14", "new_ctid": "../1", "on": "hv3"}, "new_ctid"),
-    ({"ctid": "{1b2f}", "dest": "10.213.0.14", "on": "hv3"}, "ctid"),
-])
-def test_hostile_input_refused_with_the_parameter_named(lab, tmp_path, args, param):
-    args = dict(args)
-    hv1 = lab[args.pop("on", "hv1")]
-    before = sh(hv1, "find /etc/vz /vz -printf '%p %s %T@\\n' | LC_ALL=C sort")
-    clear(hv1)
-    run, res = play(lab, tmp_path, hv1.name, args)
-    assert run.rc != 0
-    assert res["msg"].startswith(param + ":"), res["msg"]
-    assert hv1.calls() == []
-    assert sh(hv1, "find /etc/vz /vz -printf '%p %s %T@\\n' | LC_ALL=C sort") == before
+HOSTILE = {
+    "hv1": [
+        ({"ctid": "140", "dest": "-oProxyCommand=touch /tmp/x"}, "dest"),
+        ({"ctid": "140", "dest": "hv2 evil"}, "dest"),
+        ({"ctid": "140", "dest": "a;b"}, "dest"),
+        ({"ctid": "140", "dest": "bob@10.213.0.12"}, "dest"),
+        ({"ctid": "140", "dest": "x\n"}, "dest"),
+        ({"ctid": "140;reboot", "dest": "10.213.0.12"}, "ctid"),
+        ({"ctid": "140", "dest": "10.213.0.12", "new_ctid": "141"}, "new_ctid"),
+        ({"ctid": "140", "dest": "10.213.0.12", "start": False}, "start"),
+        ({"name": "a/b", "dest": "10.213.0.12"}, "name"),
+        ({"ctid": "140", "dest": "10.213.0.12", "timeout": -1}, "timeout"),
+    ],
+    "hv3": [
+        ({"ctid": "140", "dest": "10.213.0.14", "new_ctid": "../1"}, "new_ctid"),
+        ({"ctid": "{1b2f}", "dest": "10.213.0.14"}, "ctid"),
+        ({"ctid": "140", "dest": "root@-x"}, "dest"),
+    ],
+}
+
+
+@pytest.mark.parametrize("host", sorted(HOSTILE))
+def test_hostile_input_refused_with_the_parameter_named(lab, tmp_path, host):
+    hypervisor = lab[host]
+    listing = "find /etc/vz /vz /var/lib/vzemu -printf '%p %s %T@\\n' | LC_ALL=C sort"
+    clear(hypervisor)
+    before = sh(hypervisor, listing)
+    cases = HOSTILE[host]
+    env = lab.ansible_env(tmp_path / "ansible")
+    result = env.run_playbook(json.dumps([{"hosts": host, "gather_facts": False, "tasks": [
+        {"name": "hostile %d" % index, "openvz.vz.migrate": args, "ignore_errors": True}
+        for index, (args, _param) in enumerate(cases)]}], indent=1))
+    for index, (_args, param) in enumerate(cases):
+        task = result.task("hostile %d" % index, host=host)
+        assert task["failed"], task
+        assert task["result"]["msg"].startswith(param + ":"), task["result"]["msg"]
+    assert hypervisor.calls() == []
+    assert sh(hypervisor, listing) == before
 
 
 def test_host_role_sets_up_the_trust_migration_needs(lab, tmp_path):
