@@ -98,6 +98,23 @@ def test_offline_legacy_check_mode_migrate_rerun(lab, tmp_path):
     assert mutating(hv1) == [] and mutating(hv2) == []
 
 
+def test_legacy_keep_source_leaves_conf_migrated_and_the_private_area(lab, tmp_path):
+    hv1, hv2 = lab["hv1"], lab["hv2"]
+    make_ct(hv1, "102", start=False)
+    tree = sh(hv1, TREE % "/vz/private/102")
+    args = {"ctid": "102", "dest": "root@" + hv2.address, "keep_source": True}
+    run, res = play(lab, tmp_path, "hv1", args)
+    assert run.rc == 0, str(run)
+    assert res["commands"] == [["vzmigrate", "-r", "no", hv2.address, "102"]]
+    assert status(hv2, "102") == ["exist", "unmounted", "down"]
+    assert sh(hv1, "ls /etc/vz/conf/ | grep '^102'") == "102.conf.migrated\n"
+    assert sh(hv1, TREE % "/vz/private/102") == tree == sh(hv2, TREE % "/vz/private/102")
+    clear(hv1, hv2)
+    run, res = play(lab, tmp_path, "hv1", args)
+    assert run.rc == 0 and res["changed"] is False, str(run)
+    assert mutating(hv1) == [] and mutating(hv2) == []
+
+
 def test_online_vz7_keeps_processes_and_a_migrated_copy(lab, tmp_path):
     hv3, hv4 = lab["hv3"], lab["hv4"]
     make_ct(hv3, "201")
