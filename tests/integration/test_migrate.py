@@ -178,29 +178,37 @@ def test_preflight_refuses_a_missing_template_or_bridge_on_the_destination(lab, 
     assert status(hv4, "260")[:1] == ["exist"] and status(hv3, "260")[0] == "deleted"
 
 
-@pytest.mark.parametrize("source,dest,ctid,fault_on,fault", [
-    ("hv1", "hv2", "130", "hv2", {"tool": "vzctl", "match": ["start", "130"], "rc": 3, "times": 1,
-                                  "stderr": "Unable to start: injected"}),
-    ("hv1", "hv2", "131", "hv1", {"tool": "vzmigrate", "phase": "copy-private", "times": 1,
-                                  "stderr": "tar: injected write error"}),
-    ("hv3", "hv4", "230", "hv3", {"tool": "vzmigrate", "phase": "copy-private", "times": 1,
-                                  "stderr": "tar: injected write error"}),
-    ("hv3", "hv4", "231", "hv4", {"tool": "vzctl", "match": ["start", "231"], "rc": 3, "times": 1,
-                                  "stderr": "Unable to start: injected"}),
-], ids=["legacy-dest-start", "legacy-copy", "vz7-copy", "vz7-dest-start"])
+@pytest.mark.parametrize("source,dest,ctid,online,fault_on,fault", [
+    ("hv1", "hv2", "130", False, "hv2", {"tool": "vzctl", "match": ["start", "130"], "rc": 3, "times": 1,
+                                         "stderr": "Unable to start: injected"}),
+    ("hv1", "hv2", "131", False, "hv1", {"tool": "vzmigrate", "phase": "copy-private", "times": 1,
+                                         "stderr": "tar: injected write error"}),
+    ("hv1", "hv2", "132", True, "hv1", {"tool": "vzctl", "match": ["chkpnt", "132", "--dump"], "rc": 16,
+                                        "times": 1, "stderr": "Error: injected dump failure"}),
+    ("hv3", "hv4", "230", False, "hv3", {"tool": "vzmigrate", "phase": "copy-private", "times": 1,
+                                         "stderr": "tar: injected write error"}),
+    ("hv3", "hv4", "231", False, "hv4", {"tool": "vzctl", "match": ["start", "231"], "rc": 3, "times": 1,
+                                         "stderr": "Unable to start: injected"}),
+    ("hv3", "hv4", "232", True, "hv4", {"tool": "vzctl", "match": ["resume", "232"], "rc": 16, "times": 1,
+                                        "stderr": "Unable to resume: injected"}),
+], ids=["legacy-dest-start", "legacy-copy", "legacy-live-dump", "vz7-copy", "vz7-dest-start", "vz7-live-dest-resume"])
 def test_a_failed_phase_leaves_the_ct_running_on_one_host_and_a_rerun_converges(
-        lab, tmp_path, source, dest, ctid, fault_on, fault):
+        lab, tmp_path, source, dest, ctid, online, fault_on, fault):
     src, dst = lab[source], lab[dest]
+    args = {"ctid": ctid, "dest": dst.address, "online": online}
     make_ct(src, ctid)
     sh(lab[fault_on], "cat > /var/lib/vzemu/faults.json <<'EOF'\n%s\nEOF" % json.dumps([fault]))
     try:
-        run, res = play(lab, tmp_path, source, {"ctid": ctid, "dest": dst.address})
+        run, res = play(lab, tmp_path, source, args)
         assert run.rc != 0
         assert res["changed"] is True and res["cmd"][0] == "vzmigrate"
         assert "container %s is on this hypervisor" % ctid in res["msg"], res["msg"]
         assert status(src, ctid) == ["exist", "mounted", "running"]
         assert status(dst, ctid)[0] == "deleted"
-        run, res = play(lab, tmp_path, source, {"ctid": ctid, "dest": dst.address})
+        # vzmigrate's undo removed what it had copied there
+        assert dst.run(["test", "-e", "/vz/private/" + ctid]).returncode == 1
+        assert dst.run(["test", "-e", "/etc/vz/conf/%s.conf" % ctid]).returncode == 1
+        run, res = play(lab, tmp_path, source, args)
         assert run.rc == 0, str(run)
         assert status(dst, ctid) == ["exist", "mounted", "running"]
         assert status(src, ctid)[0] == "deleted"
