@@ -46,6 +46,14 @@ options:
     default: 900
 """
 
+    # One vzmigrate copies a whole private area over ssh (and dumps a live
+    # CT's memory): tens of minutes for a large container on a slow link.
+    MIGRATE = r"""
+options:
+  timeout:
+    default: 7200
+"""
+
     # Runs the user's own commands (package upgrades, builds, backups), which
     # may legitimately take long; an hour still ends a command waiting forever.
     CONTAINER_EXEC = r"""

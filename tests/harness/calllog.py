@@ -32,10 +32,10 @@ def vzctl_command(argv):
 MUTATING_VZPKG_COMMANDS = frozenset(("install", "update", "remove", "create"))
 
 
-# Backup tools: every vzdump and vzrestore run writes (an archive, a container); of
-# prlctl's backup actions all but the listing do.
+# Backup tools: every vzdump and vzrestore run writes (an archive, a container); every
+# prlctl action but the listings does (create, backup, restore, backup-delete).
 BACKUP_TOOLS = frozenset(("vzdump", "vzrestore"))
-MUTATING_PRLCTL_ACTIONS = frozenset(("backup", "restore", "backup-delete"))
+READ_ONLY_PRLCTL_ACTIONS = frozenset(("list", "backup-list"))
 
 
 def is_mutating(call):
@@ -43,7 +43,9 @@ def is_mutating(call):
     if call.get("tool") in BACKUP_TOOLS:
         return True
     if call.get("tool") == "prlctl":
-        return bool(argv) and argv[0] in MUTATING_PRLCTL_ACTIONS
+        return bool(argv) and argv[0] not in READ_ONLY_PRLCTL_ACTIONS
+    if call.get("tool") == "vzmigrate":
+        return "--dry-run" not in argv and "--check-only" not in argv
     if call.get("tool") == "vzpkg":
         return bool(argv) and argv[0] in MUTATING_VZPKG_COMMANDS
     return (call.get("tool") == "vzctl"

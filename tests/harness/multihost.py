@@ -44,6 +44,8 @@ NETNS_DIR = Path("/run/netns")
 NETNS_PREFIX = "ovzlab"
 SSHD = "/usr/sbin/sshd"
 START_TIMEOUT = 30
+# hypervisor.run() keeps this process's HOME: root's on the hypervisor is in its own passwd.
+ROOT_HOME = 'HOME=$(getent passwd root | cut -d: -f6) && '
 SSH_OPTIONS = "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
 
 
@@ -143,6 +145,10 @@ class Hypervisor:
 
     def clear_calls(self):
         self.run(["rm", "-f", "/var/lib/vzemu/calls.jsonl"])
+
+    def host_key(self):
+        """This hypervisor's sshd host public key (``ssh-ed25519 AAAA...``)."""
+        return (self.workdir / "sshd" / "ssh_host_ed25519_key.pub").read_text(encoding="ascii").strip()
 
     def ssh_logins(self):
         """How many ssh connections sshd has accepted so far."""
@@ -293,6 +299,36 @@ class Lab:
         lines += ["%s=%s" % item for item in self.inventory_vars().items()]
         return "\n".join(lines) + "\n"
 
+    def trust_hypervisors(self, names=None):
+        """Let the hypervisors `names` (default all) ssh to one another as root, as migration needs.
+
+        Each gets a root key (``~/.ssh/id_ed25519``), every other one's key in
+        its ``~/.ssh/authorized_keys`` (sshd reads it after the lab's own
+        file) and every other one's host key in ``~/.ssh/known_hosts``, so a
+        plain ``ssh -o BatchMode=yes root@ADDRESS`` works between them.
+        What the host role's ``openvz_host_migration_peers`` sets up on real
+        hypervisors; idempotent.
+        """
+        chosen = [self[name] for name in names] if names else list(self.hypervisors)
+        keys = {}
+        for hypervisor in chosen:
+            proc = hypervisor.run(["sh", "-c", ROOT_HOME + 'mkdir -p -m 700 "$HOME/.ssh" && cd "$HOME/.ssh" && '
+                                   '{ test -f id_ed25519 || ssh-keygen -q -t ed25519 -N "" -C root@%s -f id_ed25519; }'
+                                   ' && cat id_ed25519.pub' % hypervisor.name])
+            if proc.returncode != 0:
+                raise RuntimeError("key on %s: %s" % (hypervisor.name, proc.stderr))
+            keys[hypervisor.name] = proc.stdout.strip()
+        for hypervisor in chosen:
+            peers = [other for other in chosen if other is not hypervisor]
+            authorized = "".join("%s\n" % keys[other.name] for other in peers)
+            known = "".join("%s %s\n" % (other.address, other.host_key()) for other in peers)
+            for name, text in (("authorized_keys", authorized), ("known_hosts", known)):
+                proc = hypervisor.run(["sh", "-c", ROOT_HOME + 'cat > "$HOME/.ssh/%s.new" && mv "$HOME/.ssh/%s.new" "$HOME/.ssh/%s"'
+                                       % (name, name, name)], input=text)
+                if proc.returncode != 0:
+                    raise RuntimeError("%s on %s: %s" % (name, hypervisor.name, proc.stderr))
+        return keys
+
     def ansible_env(self, root):
         return LabAnsibleEnv(root, self)
 
@@ -340,7 +376,7 @@ Port 22
 ListenAddress 0.0.0.0
 HostKey {dir}/ssh_host_ed25519_key
 PidFile {dir}/sshd.pid
-AuthorizedKeysFile {dir}/authorized_keys
+AuthorizedKeysFile {dir}/authorized_keys .ssh/authorized_keys
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 PasswordAuthentication no

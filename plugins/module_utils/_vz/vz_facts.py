@@ -149,7 +149,25 @@ VZPKG_EXIT_MEANINGS = {
     68: "the template area is on a shared partition",
     73: "the template does not support operations with packages",
 }
+# vzmigrate: vzctl 4.x bin/vzmigrate.in MIG_ERR_*, OpenVZ 7 vzmcontrol/common.h (exits
+# with -MIG_ERR_*); the two agree on the codes both have.
+VZMIGRATE_EXIT_MEANINGS = {
+    1: "usage error (or, OpenVZ 7, the container must be running for online migration)",
+    2: "live migration of a stopped container (vzctl 4.x) / system error (OpenVZ 7)",
+    3: "cannot lock the container", 4: "cannot connect to the destination",
+    6: "copying the private area or a file failed", 7: "cannot start (restore, mount) the container on the destination",
+    8: "cannot stop (suspend, dump) the source container", 9: "the container already exists on the destination",
+    10: "the container does not exist on the source", 12: "its IP addresses are in use on the destination",
+    13: "disk quota setup failed (vzctl 4.x)", 14: "OpenVZ (or checkpointing) is not running on the destination",
+    15: "applying the config on the destination failed", 16: "the destination has no ploop support",
+    19: "cannot read the destination's VE_ROOT/VE_PRIVATE", 20: "the container is locked",
+    21: "connection to the destination broken", 22: "connection to the destination timed out",
+    31: "not enough disk space on the destination", 45: "the container name is used on the destination",
+}
+SSH_EXIT_MEANINGS = {255: "ssh could not connect or log in"}
 EXIT_MEANINGS = {
+    "ssh": SSH_EXIT_MEANINGS,
+    "vzmigrate": VZMIGRATE_EXIT_MEANINGS,
     "vzctl": VZCTL_EXIT_MEANINGS,
     "vzpkg": VZPKG_EXIT_MEANINGS,
     "vzlist": VZLIST_EXIT_MEANINGS,

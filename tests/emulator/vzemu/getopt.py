@@ -18,6 +18,7 @@ import os
 
 NO_ARG = 0
 REQ_ARG = 1
+OPT_ARG = 2  # optional_argument: only as --name=VALUE or -cVALUE
 
 
 class GetoptError(Exception):
@@ -40,8 +41,9 @@ def _short_table(optstring):
     while index < len(optstring):
         ch = optstring[index]
         takes = index + 1 < len(optstring) and optstring[index + 1] == ":"
-        table[ch] = takes
-        index += 2 if takes else 1
+        optional = takes and index + 2 < len(optstring) and optstring[index + 2] == ":"
+        table[ch] = OPT_ARG if optional else takes
+        index += 3 if optional else 2 if takes else 1
     return table
 
 
@@ -109,6 +111,8 @@ def _iterate(state, argv, longopts, err, optstring, prog):
                     err("%s: option '--%s' doesn't allow an argument" % (prog, found.name))
                     raise GetoptError(body)
                 yield (found, None, "--" + found.name)
+            elif found.has_arg == OPT_ARG:
+                yield (found, value if eq else None, "--" + found.name)
             else:
                 if not eq:
                     if index >= len(argv):
@@ -125,6 +129,9 @@ def _iterate(state, argv, longopts, err, optstring, prog):
             if ch not in shorts:
                 err("%s: invalid option -- '%s'" % (prog, ch))
                 raise GetoptError(ch)
+            if shorts[ch] == OPT_ARG:
+                yield (ch, arg[pos:] or None, "-" + ch)
+                break
             if shorts[ch]:
                 if pos < len(arg):
                     value = arg[pos:]

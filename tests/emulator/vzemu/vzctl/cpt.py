@@ -75,7 +75,8 @@ def suspend(run):
         log.info("\tdump...")
         os.makedirs(os.path.dirname(dump), exist_ok=True)
         with open(dump, "w") as handle:
-            json.dump({"veid": str(run.veid), "time": time.time(), "ip": run.gparam.ip}, handle)
+            json.dump({"veid": str(run.veid), "time": time.time(), "ip": run.gparam.ip,
+                       "start": fsops.running_start(run.veid)}, handle)
     if cmd == "chkpnt":
         log.info("\tkill...")
     if cmd == "suspend":
@@ -96,6 +97,15 @@ def resume(run):
     return do_restore(run, dump, unlink=run.dumpfile is None)
 
 
+def _dumped_start(dump):
+    try:
+        with open(dump) as handle:
+            start = json.load(handle).get("start")
+    except (OSError, ValueError, AttributeError):
+        start = None
+    return start if isinstance(start, (int, float)) else time.time()
+
+
 def do_restore(run, dump, unlink=True):
     log = run.log
     if fsops.is_running(run.veid):
@@ -113,7 +123,8 @@ def do_restore(run, dump, unlink=True):
             return rc
     log.info("\tundump...")
     log.info("\tresume...")
-    fsops.set_running(run.veid, True, json.dumps({"start": time.time(), "ip": g.ip}))
+    # The processes in the image go on: the CT keeps the start time it was dumped with.
+    fsops.set_running(run.veid, True, json.dumps({"start": _dumped_start(dump), "ip": g.ip}))
     log.info("Restoring completed successfully")
     if unlink:
         try:

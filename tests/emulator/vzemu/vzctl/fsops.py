@@ -6,6 +6,7 @@ emulator runs as root inside a private mount namespace.
 """
 import ctypes
 import ctypes.util
+import json
 import os
 import shutil
 import subprocess
@@ -100,6 +101,17 @@ def running_flag(ctid):
 
 def is_running(ctid):
     return os.path.exists(running_flag(ctid))
+
+
+def running_start(ctid):
+    """When the running CT started (its running/ record, else the record's mtime), or None."""
+    path = running_flag(ctid)
+    try:
+        with open(path) as handle:
+            start = json.loads(handle.read() or "{}").get("start")
+        return start if isinstance(start, (int, float)) else os.path.getmtime(path)
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def set_running(ctid, value, info=None):
