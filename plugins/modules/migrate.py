@@ -150,7 +150,7 @@ rc:
   returned: failure
   type: int
 meaning:
-  description: On a tool failure, what that tool's exit code means.
+  description: On a tool failure, what that tool's exit code means (from the tool's own table of codes).
   returned: failure
   type: str
 """
