@@ -20,7 +20,7 @@ BIN = os.path.dirname(sys.executable)
 
 # Top-level entries a user of the installed collection needs; everything else
 # tracked is for developing it.
-SHIPPED = {"LICENSE", "README.md", "changelogs", "docs", "meta", "playbooks", "plugins", "roles"}
+SHIPPED = {"CHANGELOG.rst", "LICENSE", "README.md", "changelogs", "docs", "meta", "playbooks", "plugins", "roles"}
 # What a developer's clone has besides the tracked files.
 LITTER = ("build/docs/html/index.html", ".venv-core221/bin/python", "plugins/modules/__pycache__/container.cpython-311.pyc",
           "openvz-vz-0.0.1.tar.gz", ".pytest_cache/README.md", "tests/output/junit.xml")
@@ -107,32 +107,64 @@ def test_execution_environment_dependencies(built, tmp_path):
     assert requirements(found["python"]) == wanted_pip
 
 
-def test_changelog_is_releasable(tmp_path):
-    """antsibull-changelog lints the fragments and releases them into CHANGELOG.rst
-    with the release summary (in a copy: the fragments stay for the real release)."""
-    # The release lists the collection's new plugins and roles with ansible-doc,
-    # which finds the copy under ANSIBLE_COLLECTIONS_PATH.
+def _changelog_copy(tmp_path):
+    """The changelog's inputs in a collection tree of their own (antsibull-changelog lists the
+    collection's plugins with ansible-doc, which finds the copy under ANSIBLE_COLLECTIONS_PATH)."""
     work = tmp_path / "ansible_collections" / "openvz" / "vz"
     for top in ("changelogs", "plugins", "roles", "meta"):
         shutil.copytree(os.path.join(REPO, top), str(work / top), ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(os.path.join(REPO, "galaxy.yml"), str(work / "galaxy.yml"))
+    for name in ("galaxy.yml", "CHANGELOG.rst"):
+        shutil.copy2(os.path.join(REPO, name), str(work / name))
     env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""), ANSIBLE_COLLECTIONS_PATH=str(tmp_path))
-    tool = os.path.join(BIN, "antsibull-changelog")
-    lint = subprocess.run([tool, "lint"], cwd=str(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, env=env, check=False)
-    assert lint.returncode == 0 and lint.stdout == "", lint.stdout
+
+    def run(*args):
+        proc = subprocess.run([os.path.join(BIN, "antsibull-changelog")] + list(args), cwd=str(work),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env,
+                              check=False)
+        assert proc.returncode == 0, proc.stdout
+        return proc.stdout
+    return work, run
+
+
+def _changelog():
+    with open(os.path.join(REPO, "changelogs", "changelog.yaml")) as handle:
+        return yaml.safe_load(handle)
+
+
+def test_the_galaxy_version_is_released_with_a_summary_and_every_plugin():
     with open(os.path.join(REPO, "galaxy.yml")) as handle:
         version = yaml.safe_load(handle)["version"]
-    release = subprocess.run([tool, "release", "-v", "--version", version, "--date", "2026-12-01"], cwd=str(work),
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env,
-                             check=False)
-    assert release.returncode == 0, release.stdout
+    release = _changelog()["releases"][version]
+    assert release["changes"]["release_summary"].startswith("First release of openvz.vz")
+    modules = sorted(name[:-3] for name in os.listdir(os.path.join(REPO, "plugins", "modules")) if name.endswith(".py"))
+    assert sorted(entry["name"] for entry in release["modules"]) == modules
+    for kind in ("inventory", "connection"):
+        shipped = sorted(name[:-3] for name in os.listdir(os.path.join(REPO, "plugins", kind)) if name.endswith(".py"))
+        assert sorted(entry["name"] for entry in release["plugins"][kind]) == shipped
+    roles = sorted(name for name in os.listdir(os.path.join(REPO, "roles")))
+    assert sorted(entry["name"] for entry in release["objects"]["role"]) == roles
+
+
+def test_changelog_rst_is_what_the_changelog_generates(tmp_path):
+    """CHANGELOG.rst is antsibull-changelog's rendering of changelogs/changelog.yaml, and
+    the fragments directory lints (unreleased changes go there)."""
+    work, run = _changelog_copy(tmp_path)
+    assert run("lint") == ""
+    assert run("lint-changelog-yaml", "changelogs/changelog.yaml") == ""
+    run("generate")
+    with open(os.path.join(REPO, "CHANGELOG.rst")) as handle:
+        assert (work / "CHANGELOG.rst").read_text() == handle.read()
+
+
+def test_the_next_release_takes_the_fragments(tmp_path):
+    """A fragment added after 0.1.0 goes into the next release, above 0.1.0 (in a copy)."""
+    work, run = _changelog_copy(tmp_path)
+    (work / "changelogs" / "fragments" / "next.yml").write_text(
+        "---\nrelease_summary: The next release.\nbugfixes:\n  - container - a fix.\n")
+    run("release", "--version", "0.1.1", "--date", "2027-01-01")
     text = (work / "CHANGELOG.rst").read_text()
-    assert "v%s" % version in text and "Release Summary" in text and "First release of openvz.vz" in text
-    fragments = sorted(os.listdir(os.path.join(REPO, "changelogs", "fragments")))
-    assert fragments and not list((work / "changelogs" / "fragments").glob("*.yml"))
-    released = yaml.safe_load((work / "changelogs" / "changelog.yaml").read_text())["releases"][version]
-    assert sorted(released["fragments"]) == [name for name in fragments if name.endswith((".yml", ".yaml"))]
+    assert text.index("v0.1.1") < text.index("v0.1.0") and "container - a fix." in text
+    assert not list((work / "changelogs" / "fragments").glob("*.yml"))
 
 
 def test_ansible_builder_creates_a_context_for_an_ee_with_the_collection(built, tmp_path):
