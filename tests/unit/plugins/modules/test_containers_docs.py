@@ -101,9 +101,10 @@ def default_options():
             continue
         short = dict((key, option[key]) for key in ("type", "choices", "elements") if key in option)
         if "suboptions" in option:
+            # O(containers[].netifs[].mac): a list's suboptions are referred to through [].
+            parent = "containers[].%s%s" % (name, "[]" if option.get("type") == "list" else "")
             short["suboptions"] = dict(
-                (sub, dict({"description": "As O(containers[].%s%s.%s)." % (
-                    name, "[]" if option.get("type") == "list" else "", sub)},
+                (sub, dict({"description": "As O(%s.%s)." % (parent, sub)},
                            **dict((k, v) for k, v in spec.items() if k in ("type", "choices", "elements", "required"))))
                 for sub, spec in option["suboptions"].items())
         short = dict({"description": "As O(containers[].%s)." % name}, **short)

@@ -252,7 +252,11 @@ def test_an_ignored_signal_stays_ignored():
 # ------------------------------------------------------------ the runner in a process of its own
 
 SCRIPT = textwrap.dedent("""
-    import json, shutil, sys
+    import json, shutil, signal, sys
+    # As under Ansible: the stop signals at their defaults, whatever the test runner
+    # inherited (a run under nohup ignores SIGHUP, which the runner then leaves alone).
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
     from ansible_collections.openvz.vz.plugins.module_utils._vz import vz_runner
     from ansible_collections.openvz.vz.plugins.module_utils._vz.vz_errors import VzInterruptedError
 
