@@ -480,10 +480,8 @@ def lab_fixture(flavours=("legacy", "vz7", "legacy"), scope="module"):
         if reason:
             pytest.skip(reason)
         from harness.paths import CACHE_DIR  # pylint: disable=import-outside-toplevel
-        from harness.pyrootfs import build_python_template  # pylint: disable=import-outside-toplevel
-        from harness.rootfs import build_templates  # pylint: disable=import-outside-toplevel
-        templates = build_templates(CACHE_DIR / "templates")
-        templates.update(build_python_template(CACHE_DIR / "templates-python"))
+        from harness.pyrootfs import build_templates_with_python  # pylint: disable=import-outside-toplevel
+        templates = build_templates_with_python(CACHE_DIR)
         with Lab(tmp_path_factory.mktemp("lab"), flavours=flavours, templates=templates) as lab:
             yield lab
 
